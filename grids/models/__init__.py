@@ -1,0 +1,3 @@
+from .org import Building, Community, CommunityType, District, MicroGrid, Street
+
+__all__ = ["Building", "Community", "CommunityType", "District", "MicroGrid", "Street"]

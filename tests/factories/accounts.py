@@ -1,0 +1,37 @@
+import factory
+
+from accounts.models import ROLE_UNIT, Role, RoleAssignment, User
+from accounts.scope import forget_scope
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    real_name = factory.Sequence(lambda n: f"用户{n}")
+    password = factory.PostGenerationMethodCall("set_password", "Pass-word-123")
+
+    @factory.post_generation
+    def _save(obj, create, extracted, **kwargs):
+        if create:
+            obj.save()
+
+
+class RoleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = RoleAssignment
+
+    user = factory.SubFactory(UserFactory, is_staff=True)
+    role = Role.COMMUNITY_WORKER
+
+
+def grant(user, role, unit):
+    """Give `user` `role` over `unit` (a District, Street, Community or MicroGrid)."""
+    RoleAssignment.objects.create(user=user, role=role, **{ROLE_UNIT[role]: unit})
+    if not user.is_staff:
+        user.is_staff = True
+        user.save(update_fields=["is_staff"])
+    forget_scope(user)
+    return user
