@@ -30,3 +30,21 @@ class PhoneOrUsernameBackend(ModelBackend):
         if user.check_password(password) and self.user_can_authenticate(user):
             return user
         return None
+
+
+def lockout_username(request, credentials=None):
+    """The name django-axes counts failures under (AXES_USERNAME_CALLABLE).
+
+    One account can be reached by its username and by its phone number: both count against
+    the account's username, so switching between them does not double the attempts allowed.
+    """
+    login = (credentials or {}).get("username")
+    if login is None and request is not None:
+        login = request.POST.get("username", "")
+    login = (login or "").strip()
+    phone = normalize_phone(login)
+    if MOBILE_RE.match(phone):
+        User = get_user_model()
+        username = User.objects.filter(phone=phone).values_list("username", flat=True).first()
+        return username or phone
+    return login

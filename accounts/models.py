@@ -3,8 +3,10 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from core.models import TimeStampedModel
+from core.scope import ScopePaths
 from core.validators import mask_phone, validate_mobile
 
 
@@ -47,6 +49,15 @@ class User(AbstractUser):
     verification_note = models.CharField(_("核验说明"), max_length=200, blank=True)
 
     objects = PortalUserManager()
+
+    # An account sits where its holder says they live until a worker verifies it: staff see
+    # the accounts claiming their communities (the queue of accounts to verify). Staff
+    # accounts claim no community and are reached through their roles instead
+    # (accounts.selectors.user_visible_list).
+    scope_paths = ScopePaths(
+        district="claimed_community__street__district", street="claimed_community__street",
+        community="claimed_community",
+    )
 
     class Meta:
         verbose_name = _("账号")
@@ -108,6 +119,8 @@ class RoleAssignment(TimeStampedModel):
     granted_by = models.ForeignKey(User, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("授权人"))
 
     objects = RoleAssignmentQuerySet.as_manager()
+    # Who granted, changed and ended which role, and when: street admins audit their staff.
+    history = HistoricalRecords(verbose_name=_("角色授权变更记录"))
 
     class Meta:
         verbose_name = _("角色授权")

@@ -19,6 +19,9 @@ STATUS_BY_CODE = {
     "forbidden": status.HTTP_403_FORBIDDEN,
     "not_found": status.HTTP_404_NOT_FOUND,
     "conflict": status.HTTP_409_CONFLICT,
+    # Too many attempts: a throttle, or a sign-in lock-out (django-axes).
+    "throttled": status.HTTP_429_TOO_MANY_REQUESTS,
+    "locked_out": status.HTTP_429_TOO_MANY_REQUESTS,
 }
 
 

@@ -61,3 +61,12 @@ def actors(org):
     a.resident = UserFactory(username="13800000001", phone="13800000001", claimed_community=org.community)
     a.anonymous = None
     return a
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Throttle counters and lock-outs live in the cache (Redis in CI): start each test clean."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield

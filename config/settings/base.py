@@ -180,9 +180,16 @@ AXES_USERNAME_FORM_FIELD = "username"
 AXES_HANDLER = env.str("AXES_HANDLER", default="axes.handlers.database.AxesDatabaseHandler")
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
 AXES_IPWARE_PROXY_COUNT = env.int("AXES_PROXY_COUNT", default=0)
+# Phone number and username of one account count as one (accounts.backends).
+AXES_USERNAME_CALLABLE = "accounts.backends.lockout_username"
+# A JSON error for the API, a Chinese page for the admin form.
+AXES_LOCKOUT_CALLABLE = "core.views.axes_lockout"
 
 RATELIMIT_USE_CACHE = "default"
 RATELIMIT_VIEW = "core.views.ratelimited"
+# Posts of the admin's sign-in form per address (django-ratelimit), on top of axes' lock-out
+# per username+address: one address trying many usernames is slowed down too.
+RATELIMIT_ADMIN_LOGIN = env.str("RATELIMIT_ADMIN_LOGIN", default="20/m")
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

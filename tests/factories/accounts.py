@@ -35,3 +35,12 @@ def grant(user, role, unit):
         user.save(update_fields=["is_staff"])
     forget_scope(user)
     return user
+
+
+class ResidentAccountFactory(UserFactory):
+    """A resident's self-registered account: the phone number is the username; pending."""
+
+    phone = factory.Sequence(lambda n: f"139{n:08d}")
+    username = factory.LazyAttribute(lambda o: o.phone)
+    claimed_community = factory.SubFactory("tests.factories.org.CommunityFactory")
+    verification_status = User.Verification.PENDING

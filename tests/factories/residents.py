@@ -1,3 +1,4 @@
+import datetime
 import random
 
 import factory
@@ -12,6 +13,13 @@ def valid_id_number(seed: int | None = None, *, born="19580301", area="310104") 
     """A checksum-valid 18-digit number with a chosen birth date (fictional)."""
     rng = random.Random(seed)
     first17 = f"{area}{born}{rng.randint(0, 999):03d}"
+    return first17 + check_char(first17)
+
+
+def unique_id_number(n: int, *, area="310104") -> str:
+    """The n-th of a series of distinct valid numbers (a new birth day every 1,000)."""
+    born = datetime.date(1940, 1, 1) + datetime.timedelta(days=n // 1000)
+    first17 = f"{area}{born:%Y%m%d}{n % 1000:03d}"
     return first17 + check_char(first17)
 
 
