@@ -23,8 +23,17 @@ migrate: $(STAMP)
 demo: migrate
 	DJANGO_DEBUG=1 $(PY) manage.py load_demo
 
+# The portal on the embedded default, with a real Celery worker and beat (the reminder sweep
+# each minute) passing messages through files in ./data: no Redis to install. Stopping the
+# server (Ctrl-C) stops the worker too; its log is data/celery.log.
 run: demo
-	DJANGO_DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
+	@mkdir -p data/celery-queue data/celery-control
+	@export DJANGO_DEBUG=1 CELERY_BROKER_URL=filesystem:// CELERY_TASK_ALWAYS_EAGER=0; \
+	$(VENV)/bin/celery -A config worker --beat --pool solo --loglevel INFO \
+		--schedule data/celerybeat-schedule > data/celery.log 2>&1 & \
+	worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	echo "提醒任务 (Celery worker + beat) 已启动，日志 data/celery.log / reminders running, log in data/celery.log"; \
+	$(PY) manage.py runserver $(HOST):$(PORT)
 
 # pytest exits 5 when it collected nothing: that is a failure here, not a pass.
 test: $(STAMP)

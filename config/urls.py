@@ -10,6 +10,9 @@ api_v1 = [
     path("", include("accounts.urls")),
     path("", include("grids.urls")),
     path("", include("residents.urls")),
+    path("", include("notifications.urls")),
+    path("", include("proposals.urls")),
+    path("", include("projects.urls")),
 ]
 
 urlpatterns = [

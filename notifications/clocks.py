@@ -61,6 +61,10 @@ def register(clock: Clock) -> Clock:
     return clock
 
 
+def unregister(key: str) -> None:
+    _registry.pop(key, None)
+
+
 def registered() -> dict[str, Clock]:
     return dict(_registry)
 

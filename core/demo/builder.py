@@ -5,14 +5,14 @@ order, so one seed gives the same places, people, ID numbers and phones every ti
 ciphertexts differ, AES-GCM takes a fresh nonce, and the grid-work dates follow today).
 
 Small counts go through the apps' services (tags, role grants, verification, resources,
-places, the four ones), as every writer should. What grows with the scale factor (the
-organisation map, households, residents, their tags, grid roles) is written with
-`bulk_create` in batches: one service call per resident would take minutes at 100,000.
-Bulk creation bypasses `save()`, so those rows have no django-simple-history entry (they
-were never "changed" by anyone; acceptable for demo data) and each invariant that `save()`
-or a service would enforce is kept here by construction (a building's community is its
-grid's; a household's grid and building agree; ID numbers are validated, encrypted, indexed
-and masked exactly as residents.services does it).
+places, the four ones), as every writer should. What grows with the scale factor is written
+in bulk: the organisation map and grid roles with `bulk_create`, households, residents and
+their tags with the plain-row inserter in `bulk.py` (one service call per resident would take
+many minutes at 100,000). Bulk writes bypass `save()`, so those rows have no
+django-simple-history entry (they were never "changed" by anyone; acceptable for demo data),
+and each invariant that `save()` or a service enforces is kept here by construction (a
+building's community is its grid's; a household's grid and building agree; ID numbers are
+checksum-valid, encrypted, indexed and masked exactly as residents.services does it).
 """
 
 import math
@@ -29,7 +29,7 @@ from core import crypto
 from grids.models import Building, Community, CommunityType, District, MicroGrid, Street
 from residents import services as resident_services
 from residents.idcard import mask_id_number, validate_id_number
-from residents.models import Household, Resident, Tag
+from residents.models import Household, Resident
 
 from . import data
 from .bulk import Inserter, reserve_ids
@@ -105,7 +105,9 @@ class Built:
 
 
 class DemoBuilder:
-    def __init__(self, *, scale: float = 1.0, residents: int | None = None, seed: int = DEFAULT_SEED):
+    def __init__(
+        self, *, scale: float = 1.0, residents: int | None = None, seed: int = DEFAULT_SEED
+    ):
         self.plan = Plan.for_scale(scale, residents)
         self.seed = seed
         # Separate streams, so that e.g. a change in the people generator leaves the map
@@ -183,16 +185,20 @@ class DemoBuilder:
         worker = self.built.workers[community.pk]
         (verified, verified_pk), (pending, _pending_pk) = people
         verified_user = self._new_user(
-            username=VERIFIED_RESIDENT_PHONE, phone=VERIFIED_RESIDENT_PHONE,
-            real_name=verified.name, claimed_community=community,
+            username=VERIFIED_RESIDENT_PHONE,
+            phone=VERIFIED_RESIDENT_PHONE,
+            real_name=verified.name,
+            claimed_community=community,
             claimed_address=f"{verified.building.name} {verified.room}室",
         )
         account_services.account_verify(
             actor=worker, account=verified_user, resident=Resident(pk=verified_pk)
         )
         self._new_user(
-            username=PENDING_RESIDENT_PHONE, phone=PENDING_RESIDENT_PHONE,
-            real_name=pending.name, claimed_community=community,
+            username=PENDING_RESIDENT_PHONE,
+            phone=PENDING_RESIDENT_PHONE,
+            real_name=pending.name,
+            claimed_community=community,
             claimed_address=f"{pending.building.name} {pending.room}室",
         )
 
@@ -205,20 +211,28 @@ class DemoBuilder:
 
         n_streets = math.ceil(self.plan.communities / data.COMMUNITIES_PER_STREET)
         if n_streets > len(data.STREETS):
-            raise ValueError(f"at most {len(data.STREETS) * data.COMMUNITIES_PER_STREET} communities")
+            raise ValueError(
+                f"at most {len(data.STREETS) * data.COMMUNITIES_PER_STREET} communities"
+            )
         streets = [
             Street(
-                district=district, name=name, code=f"{district.code}{i + 1:03d}", address=address,
+                district=district,
+                name=name,
+                code=f"{district.code}{i + 1:03d}",
+                address=address,
                 phone=f"021-{rng.randrange(5000_0000, 6999_9999)}",
             )
             for i, (name, address) in enumerate(data.STREETS[:n_streets])
         ]
         built.streets = Street.objects.bulk_create(streets)
 
-        types = CommunityType.objects.bulk_create([
-            CommunityType(street=street, name=name, description=description)
-            for street in built.streets for name, description in data.COMMUNITY_TYPES
-        ])
+        types = CommunityType.objects.bulk_create(
+            [
+                CommunityType(street=street, name=name, description=description)
+                for street in built.streets
+                for name, description in data.COMMUNITY_TYPES
+            ]
+        )
         type_of = {(t.street_id, t.name): t for t in types}
 
         specs = list(data.BASE_COMMUNITIES)
@@ -227,23 +241,34 @@ class DemoBuilder:
         for i in range(self.plan.communities - BASE_COMMUNITIES):
             word, (suffix, style) = combos[i % len(combos)]
             edition = "" if i < len(combos) else f"{i // len(combos) + 1}期"
-            specs.append((
-                f"{word}{suffix}{edition}居民区", "neighbourhood", data.STYLE_TYPE[style],
-                rng.choice(data.ROADS), rng.randint(2, 5), style,
-            ))
+            specs.append(
+                (
+                    f"{word}{suffix}{edition}居民区",
+                    "neighbourhood",
+                    data.STYLE_TYPE[style],
+                    rng.choice(data.ROADS),
+                    rng.randint(2, 5),
+                    style,
+                )
+            )
 
         communities, meta = [], []
         for i, (name, kind, type_name, road, n_grids, style) in enumerate(specs):
             street = built.streets[i // data.COMMUNITIES_PER_STREET]
             village = kind == Community.Kind.VILLAGE
-            communities.append(Community(
-                street=street, name=name, code=f"{street.code}{i % data.COMMUNITIES_PER_STREET + 1:03d}",
-                kind=kind, community_type=type_of[(street.pk, type_name)],
-                address=f"{road}{rng.randint(10, 400)}号",
-                phone=f"021-{rng.randrange(5000_0000, 6999_9999)}",
-                committee_name=f"{name}{'村民委员会' if village else '居民委员会'}",
-                party_branch_name=f"中共{name}{'总支部委员会' if village else '党总支'}",
-            ))
+            communities.append(
+                Community(
+                    street=street,
+                    name=name,
+                    code=f"{street.code}{i % data.COMMUNITIES_PER_STREET + 1:03d}",
+                    kind=kind,
+                    community_type=type_of[(street.pk, type_name)],
+                    address=f"{road}{rng.randint(10, 400)}号",
+                    phone=f"021-{rng.randrange(5000_0000, 6999_9999)}",
+                    committee_name=f"{name}{'村民委员会' if village else '居民委员会'}",
+                    party_branch_name=f"中共{name}{'总支部委员会' if village else '党总支'}",
+                )
+            )
             meta.append((style, road, n_grids))
         Community.objects.bulk_create(communities, batch_size=BATCH)
 
@@ -252,11 +277,14 @@ class DemoBuilder:
             built.communities.append((community, style, road))
             for g in range(n_grids):
                 sides = rng.sample(data.ROADS, 3)
-                grids.append(MicroGrid(
-                    community=community, name=f"第{data.CHINESE_NUMERALS[g]}微网格",
-                    code=f"{community.code}{g + 1:02d}",
-                    boundary=f"东至{sides[0]}，南至{road}，西至{sides[1]}，北至{sides[2]}",
-                ))
+                grids.append(
+                    MicroGrid(
+                        community=community,
+                        name=f"第{data.CHINESE_NUMERALS[g]}微网格",
+                        code=f"{community.code}{g + 1:02d}",
+                        boundary=f"东至{sides[0]}，南至{road}，西至{sides[1]}，北至{sides[2]}",
+                    )
+                )
                 grid_meta.append((style, road))
         built.grids = MicroGrid.objects.bulk_create(grids, batch_size=BATCH)
 
@@ -266,7 +294,9 @@ class DemoBuilder:
         numbers = {}
         lanes = {c.pk: rng.randint(100, 999) for c, _s, _r in built.communities}
         for grid, (style, road) in zip(built.grids, grid_meta, strict=True):
-            (floors_low, floors_high), per_floor, (count_low, count_high) = data.BUILDING_STYLES[style]
+            (floors_low, floors_high), per_floor, (count_low, count_high) = data.BUILDING_STYLES[
+                style
+            ]
             for _ in range(rng.randint(count_low, count_high)):
                 n = numbers[grid.community_id] = numbers.get(grid.community_id, 0) + 1
                 lane = lanes[grid.community_id]
@@ -278,7 +308,10 @@ class DemoBuilder:
                     name, address = f"{n}号楼", f"{road}{lane}弄{n}号楼"
                 floors = rng.randint(floors_low, floors_high)
                 building = Building(
-                    grid=grid, community_id=grid.community_id, name=name, address=address,
+                    grid=grid,
+                    community_id=grid.community_id,
+                    name=name,
+                    address=address,
                     floors=floors if per_floor else None,
                     households_estimate=floors * per_floor if per_floor else rng.randint(20, 40),
                 )
@@ -290,8 +323,13 @@ class DemoBuilder:
         for street in self.built.streets:
             self.built.tags[street.pk] = {
                 name: resident_services.tag_create(
-                    actor=self.admin, street=street, name=name, family=family, color=color,
-                    description=description, sort_order=order,
+                    actor=self.admin,
+                    street=street,
+                    name=name,
+                    family=family,
+                    color=color,
+                    description=description,
+                    sort_order=order,
                 )
                 for order, (family, name, color, description) in enumerate(data.TAGS)
             }
@@ -327,7 +365,11 @@ class DemoBuilder:
                 remaining -= size
                 if community is built.communities[0][0] and len(chosen) < 2:
                     head = members[0]
-                    if 35 <= head.age <= 70 and "外来人口" not in head.tags and head.status == "living":
+                    if (
+                        35 <= head.age <= 70
+                        and "外来人口" not in head.tags
+                        and head.status == "living"
+                    ):
                         head.phone = (VERIFIED_RESIDENT_PHONE, PENDING_RESIDENT_PHONE)[len(chosen)]
                         head.building, head.room = building.building, room
                         chosen.append(head)
@@ -345,11 +387,27 @@ class DemoBuilder:
         household_rows = Inserter(
             Household, ["id", "community_id", "grid_id", "building_id", "room", "phone", "address"]
         )
-        resident_rows = Inserter(Resident, [
-            "id", "name", "gender", "birth_date", "id_number_encrypted", "id_number_index",
-            "id_number_masked", "phone", "community_id", "grid_id", "building_id", "room",
-            "household_id", "relation_to_head", "status", "notes",
-        ])
+        resident_rows = Inserter(
+            Resident,
+            [
+                "id",
+                "name",
+                "gender",
+                "birth_date",
+                "id_number_encrypted",
+                "id_number_index",
+                "id_number_masked",
+                "phone",
+                "community_id",
+                "grid_id",
+                "building_id",
+                "room",
+                "household_id",
+                "relation_to_head",
+                "status",
+                "notes",
+            ],
+        )
         tag_rows = Inserter(Resident.tags.through, ["resident_id", "tag_id"])
         tag_ids = {
             street_pk: {name: tag.pk for name, tag in tags.items()}
@@ -362,18 +420,37 @@ class DemoBuilder:
         ):
             b = planned.building
             ids = tag_ids[street_of[b.community_id]]
-            household_rows.add((
-                household_id, b.community_id, b.grid_id, b.pk, room, phone,
-                f"{b.address}{room if planned.per_floor == 0 else room + '室'}",
-            ))
+            household_rows.add(
+                (
+                    household_id,
+                    b.community_id,
+                    b.grid_id,
+                    b.pk,
+                    room,
+                    phone,
+                    f"{b.address}{room if planned.per_floor == 0 else room + '室'}",
+                )
+            )
             for person in members:
                 pk = next(resident_ids)
-                resident_rows.add((
-                    pk, person.name, person.gender, person.birth_date,
-                    *protect_id_number(person.id_number, validated=True), person.phone,
-                    b.community_id, b.grid_id, b.pk, room, household_id, person.relation,
-                    person.status, person.notes,
-                ))
+                resident_rows.add(
+                    (
+                        pk,
+                        person.name,
+                        person.gender,
+                        person.birth_date,
+                        *protect_id_number(person.id_number, validated=True),
+                        person.phone,
+                        b.community_id,
+                        b.grid_id,
+                        b.pk,
+                        room,
+                        household_id,
+                        person.relation,
+                        person.status,
+                        person.notes,
+                    )
+                )
                 for tag in sorted(person.tags):
                     tag_rows.add((pk, ids[tag]))
                 if person.building is not None:

@@ -7,10 +7,26 @@ at their parents without reading anything back), and every column the caller lea
 its field default, so a column added to a model later still gets a valid value.
 """
 
+import io
+
 from django.db import connection
 from django.db.models import DateField, DateTimeField
 
 BATCH = 5000
+_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+def _copy_value(value):
+    if value is None:
+        return "\\N"
+    if value is True or value is False:
+        return "t" if value else "f"
+    return str(value).translate(_COPY_ESCAPES)
+
+
+def _copy_text(rows):
+    """Rows in PostgreSQL's COPY text format (tab-separated, \\N for NULL)."""
+    return io.StringIO("".join("\t".join(map(_copy_value, row)) + "\n" for row in rows))
 
 
 def reserve_ids(model, count: int) -> list[int]:
@@ -62,9 +78,14 @@ class Inserter:
         ]
         qn = connection.ops.quote_name
         columns = [f.column for f in self.given] + [f.column for f, _v in self.constant]
-        self.sql = (
-            f"INSERT INTO {qn(model._meta.db_table)} ({', '.join(qn(c) for c in columns)}) "
-            f"VALUES ({', '.join(['%s'] * len(columns))})"
+        self.width = len(columns)
+        self.head = (
+            f"INSERT INTO {qn(model._meta.db_table)} ({', '.join(qn(c) for c in columns)}) VALUES "
+        )
+        self.values = f"({', '.join(['%s'] * len(columns))})"
+        self.sql = self.head + self.values
+        self.copy_sql = (
+            f"COPY {qn(model._meta.db_table)} ({', '.join(qn(c) for c in columns)}) FROM STDIN"
         )
         self.tail = tuple(v for _f, v in self.constant)
         self.pending = []
@@ -80,8 +101,24 @@ class Inserter:
             self.flush()
 
     def flush(self):
-        if self.pending:
-            with connection.cursor() as cursor:
+        if not self.pending:
+            return
+        with connection.cursor() as cursor:
+            if connection.vendor == "sqlite":
+                # In-process: executemany is the fastest path.
                 cursor.executemany(self.sql, self.pending)
-            self.count += len(self.pending)
-            self.pending = []
+            elif hasattr(cursor.cursor, "copy_expert"):
+                # psycopg2 on PostgreSQL: COPY, several times faster than INSERT.
+                cursor.cursor.copy_expert(self.copy_sql, _copy_text(self.pending))
+            else:
+                # A network round trip per row (executemany) would dominate: send multi-row
+                # VALUES, within PostgreSQL's 65,535 parameters per statement.
+                per_statement = max(1, 60_000 // self.width)
+                for start in range(0, len(self.pending), per_statement):
+                    chunk = self.pending[start : start + per_statement]
+                    cursor.execute(
+                        self.head + ", ".join([self.values] * len(chunk)),
+                        [value for row in chunk for value in row],
+                    )
+        self.count += len(self.pending)
+        self.pending = []

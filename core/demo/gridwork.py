@@ -52,7 +52,11 @@ DIARY_CONTENTS = [
     "楼组长反映有住户在楼道堆放纸板，担心消防隐患，约好周末一起清理。",
     "和物业碰头，雨季前要把{grid}几处积水点的下水道疏通。",
 ]
-PATROL_ROUTES = ["{b1}—{b2}—小区北门—菜场", "小区南门—{b1}—健身苑—{b2}", "{b1}—{b2}—垃圾厢房—停车棚"]
+PATROL_ROUTES = [
+    "{b1}—{b2}—小区北门—菜场",
+    "小区南门—{b1}—健身苑—{b2}",
+    "{b1}—{b2}—垃圾厢房—停车棚",
+]
 PROBLEMS = [
     ("楼道堆放纸板杂物，堵塞消防通道", "{b}楼道"),
     ("电瓶车在楼道内充电", "{b}一楼"),
@@ -88,12 +92,14 @@ def _resident_pools(built):
     alone = {t["独居老人"].pk for t in built.tags.values()}
     Through = Resident.tags.through
     party_ids = set(
-        Through.objects.filter(tag_id__in=party, resident__grid_id__in=grid_ids)
-        .values_list("resident_id", flat=True)
+        Through.objects.filter(tag_id__in=party, resident__grid_id__in=grid_ids).values_list(
+            "resident_id", flat=True
+        )
     )
     alone_ids = set(
-        Through.objects.filter(tag_id__in=alone, resident__grid_id__in=grid_ids)
-        .values_list("resident_id", flat=True)
+        Through.objects.filter(tag_id__in=alone, resident__grid_id__in=grid_ids).values_list(
+            "resident_id", flat=True
+        )
     )
     by_grid, by_building = defaultdict(list), defaultdict(list)
     ref = data.REFERENCE_DATE
@@ -103,7 +109,15 @@ def _resident_pools(built):
         .values_list("pk", "name", "phone", "birth_date", "grid_id", "building_id", "household_id")
     )
     for pk, name, phone, born, grid_id, building_id, household_id in rows.iterator(chunk_size=5000):
-        row = (pk, name, phone, ref.year - born.year, pk in party_ids, pk in alone_ids, household_id)
+        row = (
+            pk,
+            name,
+            phone,
+            ref.year - born.year,
+            pk in party_ids,
+            pk in alone_ids,
+            household_id,
+        )
         by_grid[grid_id].append(row)
         by_building[building_id].append(row)
     return by_grid, by_building
@@ -125,16 +139,27 @@ def _grid_roles(built, rng, pools):
         if person is None:
             # A building with nobody on record yet (small scales): a named volunteer.
             gender = rng.choice(("male", "female"))
-            name, phone, resident_id = rng.choice(data.SURNAMES) + gen.given_name(gender, 1960), gen.mobile(), None
+            name, phone, resident_id = (
+                rng.choice(data.SURNAMES) + gen.given_name(gender, 1960),
+                gen.mobile(),
+                None,
+            )
         else:
             resident_id, name, phone = person[0], person[1], person[2]
             party = party or person[4]
-        roles.append(GridRole(
-            grid=grid, building=building, kind=kind, name=user.real_name if user else name,
-            phone=phone, resident_id=None if user else resident_id, user=user,
-            is_party_member=party,
-            starts_on=today - datetime.timedelta(days=rng.randint(60, 1500)),
-        ))
+        roles.append(
+            GridRole(
+                grid=grid,
+                building=building,
+                kind=kind,
+                name=user.real_name if user else name,
+                phone=phone,
+                resident_id=None if user else resident_id,
+                user=user,
+                is_party_member=party,
+                starts_on=today - datetime.timedelta(days=rng.randint(60, 1500)),
+            )
+        )
 
     buildings_of = defaultdict(list)
     for building in built.buildings:
@@ -152,8 +177,12 @@ def _grid_roles(built, rng, pools):
             role(grid, GridRoleKind.PARTY_GROUP_MEMBER, _pick(rng, people, party=True), party=True)
         for building in buildings_of[grid.pk]:
             residents = by_building.get(building.pk, [])
-            role(grid, GridRoleKind.BUILDING_LEADER, _pick(rng, residents, ages=(45, 78)),
-                 building=building)
+            role(
+                grid,
+                GridRoleKind.BUILDING_LEADER,
+                _pick(rng, residents, ages=(45, 78)),
+                building=building,
+            )
             second = _pick(rng, residents, party=True) or _pick(rng, people, party=True)
             role(grid, GridRoleKind.SECOND_BUILDING_LEADER, second, building=building, party=True)
     GridRole.objects.bulk_create(roles, batch_size=5000)
@@ -179,9 +208,13 @@ def _resources_and_places(built, rng, actor):
         grids = grids_of[community.pk]
         for kind, template, offers in data.RESOURCES:
             fields = {
-                "community": community, "kind": kind, "name": template.format(**fill),
-                "offers": offers, "address": f"{road}{rng.randint(1, 600)}号",
-                "contact_name": rng.choice(data.SURNAMES) + rng.choice(("老师", "经理", "主任", "站长")),
+                "community": community,
+                "kind": kind,
+                "name": template.format(**fill),
+                "offers": offers,
+                "address": f"{road}{rng.randint(1, 600)}号",
+                "contact_name": rng.choice(data.SURNAMES)
+                + rng.choice(("老师", "经理", "主任", "站长")),
                 "contact_phone": gen.mobile(),
             }
             served = rng.sample(grids, rng.randint(1, len(grids)))
@@ -192,7 +225,9 @@ def _resources_and_places(built, rng, actor):
         for grid in grids:
             for kind, template, notes in rng.sample(data.PLACES, rng.randint(1, 2)):
                 fields = {
-                    "grid": grid, "kind": kind, "notes": notes,
+                    "grid": grid,
+                    "kind": kind,
+                    "notes": notes,
                     "name": template.format(surname=rng.choice(data.SURNAMES), **fill),
                     "address": f"{road}{rng.randint(1, 600)}号",
                     "contact_name": rng.choice(data.SURNAMES) + rng.choice(("先生", "女士")),
@@ -205,7 +240,11 @@ def _resources_and_places(built, rng, actor):
     GridResource.objects.bulk_create([r for r, _g in bulk_resources], batch_size=5000)
     Through = GridResource.grids.through
     Through.objects.bulk_create(
-        [Through(gridresource_id=r.pk, microgrid_id=g.pk) for r, served in bulk_resources for g in served],
+        [
+            Through(gridresource_id=r.pk, microgrid_id=g.pk)
+            for r, served in bulk_resources
+            for g in served
+        ],
         batch_size=5000,
     )
     GridPlace.objects.bulk_create(bulk_places, batch_size=5000)
@@ -235,36 +274,50 @@ def _four_ones_and_patrols(built, rng, pools):
     for grid in built.grids:
         if grid.community_id not in base:
             continue
-        author = built.users["grid_leader"] if grid is built.grids[0] else built.workers[grid.community_id]
+        author = (
+            built.users["grid_leader"]
+            if grid is built.grids[0]
+            else built.workers[grid.community_id]
+        )
         heads = [r for r in by_grid.get(grid.pk, []) if r[6] is not None]
         alone = [r for r in heads if r[5]] or heads
         names = [b.name for b in buildings_of[grid.pk]] or [grid.name]
         if alone:
             person = rng.choice(alone)
             grid_services.pairing_record(
-                actor=author, grid=grid, household=_household(person, grid),
-                helper_name=author.real_name, helper=author,
+                actor=author,
+                grid=grid,
+                household=_household(person, grid),
+                helper_name=author.real_name,
+                helper=author,
                 since=today - datetime.timedelta(days=rng.randint(90, 400)),
                 notes=f"结对帮扶{person[1]}，每月至少上门一次。",
             )
             counts["pairings"] += 1
         for week in range(WEEKS):
             monday = this_monday - datetime.timedelta(weeks=week)
-            days = [d for d in (monday + datetime.timedelta(days=i) for i in range(7)) if d <= today]
+            days = [
+                d for d in (monday + datetime.timedelta(days=i) for i in range(7)) if d <= today
+            ]
             # The current week is still running: fewer rounds are done yet.
             if heads and rng.random() < (0.45 if week == 0 else 0.75):
                 for _ in range(rng.randint(1, 3)):
                     person = rng.choice(alone if rng.random() < 0.6 else heads)
                     grid_services.visit_record(
-                        actor=author, grid=grid, visited_on=rng.choice(days),
-                        household=_household(person, grid), visitee=person[1],
+                        actor=author,
+                        grid=grid,
+                        visited_on=rng.choice(days),
+                        household=_household(person, grid),
+                        visitee=person[1],
                         summary=rng.choice(VISIT_SUMMARIES).format(name=person[1]),
                         needs_found=rng.choice(VISIT_NEEDS),
                     )
                     counts["visits"] += 1
             if rng.random() < 0.6:
                 grid_services.diary_record(
-                    actor=author, grid=grid, written_on=rng.choice(days),
+                    actor=author,
+                    grid=grid,
+                    written_on=rng.choice(days),
                     content=rng.choice(DIARY_CONTENTS).format(grid=grid.name),
                 )
                 counts["diary"] += 1
@@ -274,8 +327,12 @@ def _four_ones_and_patrols(built, rng, pools):
                 title, description, beneficiaries, count = rng.choice(DEEDS)
                 b = rng.choice(names)
                 grid_services.deed_record(
-                    actor=author, grid=grid, title=title, description=description.format(b=b),
-                    done_on=rng.choice(days), beneficiaries=beneficiaries.format(b=b),
+                    actor=author,
+                    grid=grid,
+                    title=title,
+                    description=description.format(b=b),
+                    done_on=rng.choice(days),
+                    beneficiaries=beneficiaries.format(b=b),
                     beneficiary_count=count,
                 )
                 counts["deeds"] += 1
@@ -283,17 +340,23 @@ def _four_ones_and_patrols(built, rng, pools):
 
 
 def _patrol(rng, author, grid, day, names, week, counts):
-    b1, b2 = (rng.sample(names, 2) if len(names) > 1 else names * 2)
+    b1, b2 = rng.sample(names, 2) if len(names) > 1 else names * 2
     patrol = grid_services.patrol_record(
-        actor=author, grid=grid, patrolled_on=day,
-        route=rng.choice(PATROL_ROUTES).format(b1=b1, b2=b2), notes="按周周巡要求巡查网格。",
+        actor=author,
+        grid=grid,
+        patrolled_on=day,
+        route=rng.choice(PATROL_ROUTES).format(b1=b1, b2=b2),
+        notes="按周周巡要求巡查网格。",
     )
     counts["patrols"] += 1
     if rng.random() >= 0.45:
         return
     description, location = rng.choice(PROBLEMS)
     problem = grid_services.patrol_problem_report(
-        actor=author, patrol=patrol, description=description, location=location.format(b=b1),
+        actor=author,
+        patrol=patrol,
+        description=description,
+        location=location.format(b=b1),
     )
     counts["patrol_problems"] += 1
     outcome = rng.random()
@@ -305,7 +368,8 @@ def _patrol(rng, author, grid, day, names, week, counts):
         # (or the next one, for the late few), so that 周周清 figures look like a real street.
         late = rng.random() < 0.15
         cleared = datetime.datetime.combine(
-            day + datetime.timedelta(days=7 if late else 1), datetime.time(16, 30),
+            day + datetime.timedelta(days=7 if late else 1),
+            datetime.time(16, 30),
             tzinfo=timezone.get_current_timezone(),
         )
         cleared = min(cleared, timezone.now())
@@ -316,7 +380,9 @@ def _patrol(rng, author, grid, day, names, week, counts):
         )
     elif outcome < 0.95:
         grid_services.patrol_problem_route(
-            actor=author, problem=problem, department=rng.choice(DEPARTMENTS),
+            actor=author,
+            problem=problem,
+            department=rng.choice(DEPARTMENTS),
             note="超出网格处置能力，转派责任部门。",
         )
 

@@ -30,8 +30,10 @@ class Person:
     @property
     def age(self):
         ref = data.REFERENCE_DATE
-        return ref.year - self.birth_date.year - (
-            (ref.month, ref.day) < (self.birth_date.month, self.birth_date.day)
+        return (
+            ref.year
+            - self.birth_date.year
+            - ((ref.month, ref.day) < (self.birth_date.month, self.birth_date.day))
         )
 
 
@@ -68,14 +70,18 @@ class PeopleGenerator:
     def mobile(self):
         # The last eight digits never start with 0, so no generated number can equal the
         # demo accounts' 1390000000x.
-        return self.rng.choice(data.MOBILE_PREFIXES) + str(self.rng.randrange(10_000_000, 100_000_000))
+        return self.rng.choice(data.MOBILE_PREFIXES) + str(
+            self.rng.randrange(10_000_000, 100_000_000)
+        )
 
     def landline(self):
         return f"021-{self.rng.randrange(5000_0000, 6999_9999)}"
 
     def person(self, *, surname, gender, age, relation, area_code):
         born = self.birth_date(age)
-        has_phone = 16 <= age <= 75 and self.rng.random() < 0.92 or age > 75 and self.rng.random() < 0.5
+        has_phone = (16 <= age <= 75 and self.rng.random() < 0.92) or (
+            age > 75 and self.rng.random() < 0.5
+        )
         return Person(
             name=surname + self.given_name(gender, born.year),
             gender=gender,
@@ -113,29 +119,48 @@ class PeopleGenerator:
             if rng.random() < 0.85:
                 spouse_gender = "female" if head_gender == "male" else "male"
                 spouse_age = max(20, head_age + rng.randint(-5, 3))
-                members.append(self.person(
-                    surname=rng.choice(data.SURNAMES), gender=spouse_gender, age=spouse_age,
-                    relation="spouse", area_code=area,
-                ))
+                members.append(
+                    self.person(
+                        surname=rng.choice(data.SURNAMES),
+                        gender=spouse_gender,
+                        age=spouse_age,
+                        relation="spouse",
+                        area_code=area,
+                    )
+                )
             elif head_age < 60:
                 parent_age = min(98, head_age + rng.randint(24, 32))
-                members.append(self.person(
-                    surname=surname, gender="female" if rng.random() < 0.6 else "male",
-                    age=parent_age, relation="parent", area_code=area,
-                ))
+                members.append(
+                    self.person(
+                        surname=surname,
+                        gender="female" if rng.random() < 0.6 else "male",
+                        age=parent_age,
+                        relation="parent",
+                        area_code=area,
+                    )
+                )
         while len(members) < size:
             child_age = head_age - rng.randint(24, 34)
             if child_age >= 0:
-                members.append(self.person(
-                    surname=surname, gender=rng.choice(("male", "female")), age=child_age,
-                    relation="child", area_code=area,
-                ))
+                members.append(
+                    self.person(
+                        surname=surname,
+                        gender=rng.choice(("male", "female")),
+                        age=child_age,
+                        relation="child",
+                        area_code=area,
+                    )
+                )
             else:
-                members.append(self.person(
-                    surname=surname, gender=rng.choice(("male", "female")),
-                    age=min(98, head_age + rng.randint(24, 32)), relation="parent",
-                    area_code=area,
-                ))
+                members.append(
+                    self.person(
+                        surname=surname,
+                        gender=rng.choice(("male", "female")),
+                        age=min(98, head_age + rng.randint(24, 32)),
+                        relation="parent",
+                        area_code=area,
+                    )
+                )
         if size == 1 and head_age >= 60 and rng.random() < 0.15:
             head.notes = rng.choice(data.RESIDENT_NOTES[:3])
         self._tag(members, flags)
@@ -166,9 +191,9 @@ class PeopleGenerator:
                 p.tags.add("党员")
                 if 22 <= age < 60 and rng.random() < 0.5:
                     p.tags.add("在职党员")
-            if age >= 60 or (p.gender == "female" and age >= 55):
-                if "外来人口" not in flags:
-                    p.tags.add("退休")
+            retired_age = age >= 60 or (p.gender == "female" and age >= 55)
+            if retired_age and "外来人口" not in flags:
+                p.tags.add("退休")
             if alone and age >= 60:
                 p.tags.add("独居老人")
             if age >= 80:
@@ -185,7 +210,9 @@ class PeopleGenerator:
                 p.tags.add("上门探访")
             if rng.random() < 0.01:
                 p.tags.add("心理疏导")
-            if (disabled and age >= 60 and rng.random() < 0.4) or (age >= 85 and rng.random() < 0.1):
+            if (disabled and age >= 60 and rng.random() < 0.4) or (
+                age >= 85 and rng.random() < 0.1
+            ):
                 p.tags.add("助浴")
             if age >= 60 and rng.random() < 0.55:
                 p.tags.add("家庭医生签约")

@@ -20,7 +20,7 @@ from .builder import PENDING_RESIDENT_PHONE, VERIFIED_RESIDENT_PHONE
 def demo_usernames():
     names = ["admin", "district_leader", "street_admin", "worker", "grid_leader"]
     names += [f"worker{n}" for n in range(2, len(data.BASE_COMMUNITIES) + 1)]
-    return names + [VERIFIED_RESIDENT_PHONE, PENDING_RESIDENT_PHONE]
+    return [*names, VERIFIED_RESIDENT_PHONE, PENDING_RESIDENT_PHONE]
 
 
 def _in_district(model, district):
@@ -35,10 +35,16 @@ def delete_demo() -> bool:
     district = District.objects.filter(code=data.DISTRICT["code"]).first()
     if district is None:
         return False
+    # A model whose table is not migrated yet holds no demo rows.
+    tables = set(connection.introspection.table_names())
     scoped = [
-        m for m in apps.get_models()
-        if hasattr(m, "scope_paths") and m not in (District, Street) and not m._meta.proxy
+        m
+        for m in apps.get_models()
+        if hasattr(m, "scope_paths")
+        and m not in (District, Street)
+        and not m._meta.proxy
         and m.scope_paths.district is not None
+        and m._meta.db_table in tables
     ]
     # The demo's history rows are demo data too; no new history row is written for what a
     # reset removes (one per resident would make a reset of 100,000 take minutes).
@@ -51,7 +57,9 @@ def delete_demo() -> bool:
         while pending:
             # First what nothing references any more, with one DELETE per table; then, when
             # only referenced rows are left, Django's collector (SET_NULL, CASCADE, PROTECT).
-            left = [m for m in pending if not _delete_unreferenced(_in_district(m, district))]
+            left = [
+                m for m in pending if not _delete_unreferenced(_in_district(m, district), tables)
+            ]
             if len(left) == len(pending):
                 left = [m for m in pending if not _collect_delete(_in_district(m, district))]
                 if len(left) == len(pending):
@@ -77,7 +85,7 @@ def _raw_delete(qs):
         )
 
 
-def _delete_unreferenced(qs) -> bool:
+def _delete_unreferenced(qs, tables) -> bool:
     """Delete `qs` in one statement if no row anywhere points at it (its own many-to-many
     rows are removed first). Returns whether it did."""
     for field in qs.model._meta.local_many_to_many:
@@ -85,6 +93,8 @@ def _delete_unreferenced(qs) -> bool:
         source = field.m2m_field_name()
         _raw_delete(through._base_manager.filter(**{f"{source}__in": qs.values("pk")}))
     for relation in qs.model._meta.related_objects:
+        if relation.related_model._meta.db_table not in tables:
+            continue
         related = relation.related_model._base_manager.filter(
             **{f"{relation.field.name}__in": qs.values("pk")}
         )

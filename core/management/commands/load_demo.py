@@ -5,11 +5,18 @@ already there it changes nothing and only prints the logins.
 """
 
 import time
+import unicodedata
 
 from django.core.management.base import BaseCommand, CommandError
 
 from accounts.models import User
-from core.demo.builder import DEFAULT_SEED, DEMO_PASSWORD, DEMO_STREET_CODE, DemoBuilder, demo_logins
+from core.demo.builder import (
+    DEFAULT_SEED,
+    DEMO_PASSWORD,
+    DEMO_STREET_CODE,
+    DemoBuilder,
+    demo_logins,
+)
 from core.demo.reset import delete_demo, demo_usernames
 from grids.models import Street
 
@@ -22,15 +29,20 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument(
-            "--scale", type=float, default=1.0,
+            "--scale",
+            type=float,
+            default=1.0,
             help="规模系数：1 约 2,000 居民、6 个居民区；50 约 100,000 居民、300 个居民区。",
         )
         parser.add_argument(
-            "--residents", type=int, default=None,
+            "--residents",
+            type=int,
+            default=None,
             help="直接指定居民人数（覆盖 --scale 推算的人数，居民区数仍按 --scale）。",
         )
         parser.add_argument(
-            "--reset", action="store_true",
+            "--reset",
+            action="store_true",
             help="先删除演示区的全部数据和演示账号，再重新生成。",
         )
         parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help="随机种子（默认固定）。")
@@ -40,14 +52,20 @@ class Command(BaseCommand):
             raise CommandError("--scale 须为正数，--residents 不能为负数。")
         started = time.monotonic()
         if reset and delete_demo():
-            self.stdout.write(f"已删除原演示数据 / previous demo deleted ({time.monotonic() - started:.1f} s)")
+            self.stdout.write(
+                f"已删除原演示数据 / previous demo deleted ({time.monotonic() - started:.1f} s)"
+            )
             started = time.monotonic()
         elif Street.objects.filter(code=DEMO_STREET_CODE).exists():
-            self.stdout.write("演示街道已存在，未做改动。 / The demo street exists; nothing changed.")
+            self.stdout.write(
+                "演示街道已存在，未做改动。 / The demo street exists; nothing changed."
+            )
             self._print_logins()
             return
 
-        taken = list(User.objects.filter(username__in=demo_usernames()).values_list("username", flat=True))
+        taken = list(
+            User.objects.filter(username__in=demo_usernames()).values_list("username", flat=True)
+        )
         if taken:
             raise CommandError(
                 f"演示账号用户名已被占用：{', '.join(taken)}。请先删除这些账号，或使用 --reset。"
@@ -81,22 +99,32 @@ class Command(BaseCommand):
             ("巡查记录 / patrols", extra.get("patrols", 0)),
             ("巡查发现问题 / patrol problems", extra.get("patrol_problems", 0)),
         ]
-        self.stdout.write(self.style.SUCCESS(
-            f"演示数据已生成 / demo built in {seconds:.1f} s"
-        ))
+        self.stdout.write(self.style.SUCCESS(f"演示数据已生成 / demo built in {seconds:.1f} s"))
         for label, count in lines:
-            self.stdout.write(f"  {label:<32} {count:>8,}")
+            self.stdout.write(f"  {_pad(label, 32)} {count:>8,}")
 
     def _print_logins(self):
         existing = set(
-            User.objects.filter(username__in=[d.login for d in demo_logins()])
-            .values_list("username", flat=True)
+            User.objects.filter(username__in=[d.login for d in demo_logins()]).values_list(
+                "username", flat=True
+            )
         )
         self.stdout.write("")
         self.stdout.write(f"演示账号（密码均为 / password for all: {DEMO_PASSWORD}）")
-        self.stdout.write(f"  {'登录名 / login':<20} {'角色 / role':<30} 范围 / scope")
+        self.stdout.write(f"  {_pad('登录名 / login', 18)} {_pad('角色 / role', 34)} 范围 / scope")
         for d in demo_logins():
             if d.login not in existing:
                 continue
-            self.stdout.write(f"  {d.login:<20} {d.role_zh + ' / ' + d.role_en:<30} {d.scope}")
+            role = f"{d.role_zh} / {d.role_en}"
+            self.stdout.write(f"  {_pad(d.login, 18)} {_pad(role, 34)} {d.scope}")
+        if User.objects.filter(username="worker2").exists():
+            self.stdout.write(
+                "  其他居民区的社区工作者 / workers of the other communities: worker2 … worker6"
+            )
         self.stdout.write("  管理后台 / admin: http://127.0.0.1:8000/admin/")
+
+
+def _pad(text, width):
+    """Left-justify for a terminal, where a Chinese character takes two columns."""
+    columns = sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+    return text + " " * max(0, width - columns)

@@ -1,0 +1,1 @@
+"""The demo street generator behind `manage.py load_demo` (fictional, deterministic)."""
