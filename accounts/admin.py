@@ -207,7 +207,10 @@ class UserAdmin(_ModuleVisibleMixin, ScopedModelAdmin, DjangoUserAdmin):
 
     @admin.display(description=_("实名核验"))
     def review_link(self, obj):
-        if obj.verification_status == User.Verification.VERIFIED or obj.claimed_community_id is None:
+        if (
+            obj.verification_status == User.Verification.VERIFIED
+            or obj.claimed_community_id is None
+        ):
             return ""
         url = reverse("admin:accounts_user_review", args=[obj.pk])
         return format_html('<a href="{}">{}</a>', url, gettext("核验"))
@@ -218,7 +221,13 @@ class UserAdmin(_ModuleVisibleMixin, ScopedModelAdmin, DjangoUserAdmin):
 
     def get_fieldsets(self, request, obj=None):
         if obj is None:
-            return self.add_fieldsets
+            if request.user.is_superuser:
+                return self.add_fieldsets
+            # Street admins grant roles over communities and grids only.
+            return (
+                self.add_fieldsets[0],
+                (_("角色"), {"fields": ("role", "community", "grid")}),
+            )
         return self.superuser_fieldsets if request.user.is_superuser else self.staff_fieldsets
 
     def get_readonly_fields(self, request, obj=None):
@@ -400,7 +409,16 @@ class RoleAssignmentAdmin(_ModuleVisibleMixin, ScopedModelAdmin):
     def get_readonly_fields(self, request, obj=None):
         if obj is None:
             return ("granted_by",)
-        return ("user", "role", "district", "street", "community", "grid", "starts_on", "granted_by")
+        return (
+            "user",
+            "role",
+            "district",
+            "street",
+            "community",
+            "grid",
+            "starts_on",
+            "granted_by",
+        )
 
     def get_form(self, request, obj=None, **kwargs):
         form = super().get_form(request, obj, **kwargs)

@@ -164,7 +164,7 @@ class RegisterView(CsrfEnforcedMixin, APIView):
     throttle_classes = [AnonRateThrottle, ScopedRateThrottle]
     throttle_scope = "signup"
 
-    class InputSerializer(serializers.Serializer):
+    class RegisterInputSerializer(serializers.Serializer):
         phone = serializers.CharField(max_length=20)
         real_name = serializers.CharField(max_length=32)
         password = serializers.CharField(max_length=128, write_only=True)
@@ -172,10 +172,13 @@ class RegisterView(CsrfEnforcedMixin, APIView):
         claimed_address = serializers.CharField(max_length=100, required=False, allow_blank=True)
 
     @extend_schema(
-        summary="居民注册", request=InputSerializer, responses={201: MeSerializer}, tags=["auth"]
+        summary="居民注册",
+        request=RegisterInputSerializer,
+        responses={201: MeSerializer},
+        tags=["auth"],
     )
     def post(self, request):
-        data = self.InputSerializer(data=request.data)
+        data = self.RegisterInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         user = services.user_register(**data.validated_data)
         login(request._request, user, backend="accounts.backends.PhoneOrUsernameBackend")
@@ -271,7 +274,7 @@ class PendingAccountListView(APIView):
     permission_classes = [RulesPermission]
     permission_required = "accounts.verify_user"
 
-    class FilterSerializer(serializers.Serializer):
+    class PendingAccountFilterSerializer(serializers.Serializer):
         claimed_community = serializers.IntegerField(required=False, min_value=1)
 
     @extend_schema(
@@ -281,7 +284,7 @@ class PendingAccountListView(APIView):
         tags=["accounts"],
     )
     def get(self, request):
-        filters = self.FilterSerializer(data=request.query_params)
+        filters = self.PendingAccountFilterSerializer(data=request.query_params)
         filters.is_valid(raise_exception=True)
         qs = selectors.pending_account_list(actor=request.user, filters=filters.validated_data)
         paginator = PagePagination()
@@ -300,12 +303,12 @@ class AccountVerifyView(APIView):
     permission_classes = [RulesPermission]
     permission_required = "accounts.verify_user"
 
-    class InputSerializer(serializers.Serializer):
+    class AccountVerifyInputSerializer(serializers.Serializer):
         resident = serializers.IntegerField(min_value=1, help_text="核对一致的居民档案 ID")
 
     @extend_schema(
         summary="实名核验通过：关联居民档案",
-        request=InputSerializer,
+        request=AccountVerifyInputSerializer,
         responses=AccountReviewSerializer,
         tags=["accounts"],
     )
@@ -316,7 +319,7 @@ class AccountVerifyView(APIView):
 
         account = _account_for_review(request, pk)
         self.check_object_permissions(request, account)
-        data = self.InputSerializer(data=request.data)
+        data = self.AccountVerifyInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         resident = (
             actor_scope(request.user)
@@ -336,21 +339,23 @@ class AccountRejectView(APIView):
     permission_classes = [RulesPermission]
     permission_required = "accounts.verify_user"
 
-    class InputSerializer(serializers.Serializer):
+    class AccountRejectInputSerializer(serializers.Serializer):
         note = serializers.CharField(max_length=200, help_text="未通过的原因，账号本人可见")
 
     @extend_schema(
         summary="实名核验不通过",
-        request=InputSerializer,
+        request=AccountRejectInputSerializer,
         responses=AccountReviewSerializer,
         tags=["accounts"],
     )
     def post(self, request, pk):
         account = _account_for_review(request, pk)
         self.check_object_permissions(request, account)
-        data = self.InputSerializer(data=request.data)
+        data = self.AccountRejectInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        account = services.account_reject(actor=request.user, account=account, **data.validated_data)
+        account = services.account_reject(
+            actor=request.user, account=account, **data.validated_data
+        )
         return Response(AccountReviewSerializer(account).data)
 
 
@@ -364,28 +369,29 @@ class RoleAssignmentListCreateView(APIView):
         "post": "accounts.grant_roleassignment",
     }
 
-    class FilterSerializer(serializers.Serializer):
+    class RoleAssignmentFilterSerializer(serializers.Serializer):
         role = serializers.ChoiceField(choices=Role.choices, required=False)
         user = serializers.IntegerField(required=False, min_value=1)
         active = serializers.BooleanField(required=False, default=None, allow_null=True)
 
-    class InputSerializer(serializers.Serializer):
+    class RoleGrantInputSerializer(serializers.Serializer):
         user = serializers.IntegerField(min_value=1)
         role = serializers.ChoiceField(choices=Role.choices)
         unit = serializers.IntegerField(
-            min_value=1, help_text="角色对应单位的 ID：区领导→区，街道管理员→街道，社工→居民区，网格长→微网格"
+            min_value=1,
+            help_text="角色对应单位的 ID：区领导→区，街道管理员→街道，社工→居民区，网格长→微网格",
         )
         starts_on = serializers.DateField(required=False, allow_null=True)
         ends_on = serializers.DateField(required=False, allow_null=True)
 
     @extend_schema(
         summary="角色授权列表",
-        parameters=[FilterSerializer],
+        parameters=[RoleAssignmentFilterSerializer],
         responses=RoleAssignmentListSerializer(many=True),
         tags=["accounts"],
     )
     def get(self, request):
-        filters = self.FilterSerializer(data=request.query_params)
+        filters = self.RoleAssignmentFilterSerializer(data=request.query_params)
         filters.is_valid(raise_exception=True)
         qs = selectors.role_assignment_list(actor=request.user, filters=filters.validated_data)
         paginator = PagePagination()
@@ -394,12 +400,12 @@ class RoleAssignmentListCreateView(APIView):
 
     @extend_schema(
         summary="授予角色",
-        request=InputSerializer,
+        request=RoleGrantInputSerializer,
         responses={201: RoleAssignmentListSerializer},
         tags=["accounts"],
     )
     def post(self, request):
-        data = self.InputSerializer(data=request.data)
+        data = self.RoleGrantInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = data.validated_data
         user = selectors.user_visible_list(actor=request.user).filter(pk=values["user"]).first()
@@ -428,14 +434,14 @@ class RoleAssignmentEndView(APIView):
     permission_classes = [RulesPermission]
     permission_required = "accounts.end_roleassignment"
 
-    class InputSerializer(serializers.Serializer):
+    class RoleEndInputSerializer(serializers.Serializer):
         ends_on = serializers.DateField(
             required=False, allow_null=True, help_text="任期最后一天；留空表示立即结束"
         )
 
     @extend_schema(
         summary="结束角色任期",
-        request=InputSerializer,
+        request=RoleEndInputSerializer,
         responses={200: RoleAssignmentListSerializer, 204: None},
         tags=["accounts"],
     )
@@ -444,7 +450,7 @@ class RoleAssignmentEndView(APIView):
         if assignment is None:
             raise ApplicationError(_("角色授权不存在。"), code="not_found")
         self.check_object_permissions(request, assignment)
-        data = self.InputSerializer(data=request.data)
+        data = self.RoleEndInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         ended = services.role_end(
             actor=request.user, assignment=assignment, ends_on=data.validated_data.get("ends_on")

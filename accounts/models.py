@@ -28,18 +28,34 @@ class User(AbstractUser):
     last_name = None
     real_name = models.CharField(_("姓名"), max_length=32, blank=True)
     phone = models.CharField(
-        _("手机号"), max_length=11, unique=True, null=True, blank=True, validators=[validate_mobile],
+        _("手机号"),
+        max_length=11,
+        unique=True,
+        null=True,
+        blank=True,
+        validators=[validate_mobile],
         help_text=_("居民用手机号登录；工作人员也可用手机号登录"),
     )
     claimed_community = models.ForeignKey(
-        "grids.Community", models.SET_NULL, null=True, blank=True, related_name="+",
-        verbose_name=_("申报居民区"), help_text=_("居民注册时自报的居民区，实名核验前据此确定可浏览范围"),
+        "grids.Community",
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("申报居民区"),
+        help_text=_("居民注册时自报的居民区，实名核验前据此确定可浏览范围"),
     )
     claimed_address = models.CharField(
-        _("申报住址"), max_length=100, blank=True, help_text=_("注册时自报的楼号、室号，供工作人员核验")
+        _("申报住址"),
+        max_length=100,
+        blank=True,
+        help_text=_("注册时自报的楼号、室号，供工作人员核验"),
     )
     verification_status = models.CharField(
-        _("实名状态"), max_length=16, choices=Verification.choices, default=Verification.PENDING,
+        _("实名状态"),
+        max_length=16,
+        choices=Verification.choices,
+        default=Verification.PENDING,
         db_index=True,
     )
     verified_at = models.DateTimeField(_("核验时间"), null=True, blank=True)
@@ -55,7 +71,8 @@ class User(AbstractUser):
     # accounts claim no community and are reached through their roles instead
     # (accounts.selectors.user_visible_list).
     scope_paths = ScopePaths(
-        district="claimed_community__street__district", street="claimed_community__street",
+        district="claimed_community__street__district",
+        street="claimed_community__street",
         community="claimed_community",
     )
 
@@ -108,15 +125,49 @@ class RoleAssignmentQuerySet(models.QuerySet):
 class RoleAssignment(TimeStampedModel):
     """A user holds a role over one unit (district, street, community or micro-grid) for a term."""
 
-    user = models.ForeignKey(User, models.CASCADE, related_name="role_assignments", verbose_name=_("账号"))
+    user = models.ForeignKey(
+        User, models.CASCADE, related_name="role_assignments", verbose_name=_("账号")
+    )
     role = models.CharField(_("角色"), max_length=32, choices=Role.choices)
-    district = models.ForeignKey("grids.District", models.CASCADE, null=True, blank=True, related_name="+", verbose_name=_("区"))
-    street = models.ForeignKey("grids.Street", models.CASCADE, null=True, blank=True, related_name="+", verbose_name=_("街道"))
-    community = models.ForeignKey("grids.Community", models.CASCADE, null=True, blank=True, related_name="+", verbose_name=_("居民区"))
-    grid = models.ForeignKey("grids.MicroGrid", models.CASCADE, null=True, blank=True, related_name="+", verbose_name=_("微网格"))
+    district = models.ForeignKey(
+        "grids.District",
+        models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("区"),
+    )
+    street = models.ForeignKey(
+        "grids.Street",
+        models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("街道"),
+    )
+    community = models.ForeignKey(
+        "grids.Community",
+        models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("居民区"),
+    )
+    grid = models.ForeignKey(
+        "grids.MicroGrid",
+        models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("微网格"),
+    )
     starts_on = models.DateField(_("任期开始"), default=timezone.localdate)
-    ends_on = models.DateField(_("任期结束"), null=True, blank=True, help_text=_("留空表示长期有效"))
-    granted_by = models.ForeignKey(User, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("授权人"))
+    ends_on = models.DateField(
+        _("任期结束"), null=True, blank=True, help_text=_("留空表示长期有效")
+    )
+    granted_by = models.ForeignKey(
+        User, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("授权人")
+    )
 
     objects = RoleAssignmentQuerySet.as_manager()
     # Who granted, changed and ended which role, and when: street admins audit their staff.
@@ -131,10 +182,34 @@ class RoleAssignment(TimeStampedModel):
             models.CheckConstraint(
                 name="role_unit_matches_role",
                 condition=(
-                    Q(role=Role.DISTRICT_LEADER, district__isnull=False, street__isnull=True, community__isnull=True, grid__isnull=True)
-                    | Q(role=Role.STREET_ADMIN, district__isnull=True, street__isnull=False, community__isnull=True, grid__isnull=True)
-                    | Q(role=Role.COMMUNITY_WORKER, district__isnull=True, street__isnull=True, community__isnull=False, grid__isnull=True)
-                    | Q(role=Role.GRID_LEADER, district__isnull=True, street__isnull=True, community__isnull=True, grid__isnull=False)
+                    Q(
+                        role=Role.DISTRICT_LEADER,
+                        district__isnull=False,
+                        street__isnull=True,
+                        community__isnull=True,
+                        grid__isnull=True,
+                    )
+                    | Q(
+                        role=Role.STREET_ADMIN,
+                        district__isnull=True,
+                        street__isnull=False,
+                        community__isnull=True,
+                        grid__isnull=True,
+                    )
+                    | Q(
+                        role=Role.COMMUNITY_WORKER,
+                        district__isnull=True,
+                        street__isnull=True,
+                        community__isnull=False,
+                        grid__isnull=True,
+                    )
+                    | Q(
+                        role=Role.GRID_LEADER,
+                        district__isnull=True,
+                        street__isnull=True,
+                        community__isnull=True,
+                        grid__isnull=False,
+                    )
                 ),
             ),
             models.CheckConstraint(

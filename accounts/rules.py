@@ -34,7 +34,11 @@ def is_grid_leader(user):
 @rules.predicate
 def is_verified_resident(user):
     """A real-name verified account linked to a resident record: may act (post, raise hands)."""
-    return user.is_authenticated and user.is_verified and bool(actor_scope(user).resident_community_ids)
+    return (
+        user.is_authenticated
+        and user.is_verified
+        and bool(actor_scope(user).resident_community_ids)
+    )
 
 
 @rules.predicate
@@ -107,9 +111,11 @@ rules.add_perm("accounts.view_roleassignment", is_street_or_super)
 rules.add_perm("accounts.grant_roleassignment", is_street_or_super)
 rules.add_perm("accounts.add_roleassignment", is_street_or_super)
 rules.add_perm(
-    "accounts.change_roleassignment", is_superuser | (is_street_admin & obj_assignment_in_granted_street)
+    "accounts.change_roleassignment",
+    is_superuser | (is_street_admin & obj_assignment_in_granted_street),
 )
 rules.add_perm(
-    "accounts.end_roleassignment", is_superuser | (is_street_admin & obj_assignment_in_granted_street)
+    "accounts.end_roleassignment",
+    is_superuser | (is_street_admin & obj_assignment_in_granted_street),
 )
 rules.add_perm("accounts.delete_roleassignment", is_superuser)

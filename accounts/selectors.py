@@ -36,9 +36,9 @@ def user_visible_list(*, actor) -> QuerySet[User]:
         )
     if scope.street_ids:
         visible |= Q(
-            pk__in=RoleAssignment.objects.filter(
-                _assignments_in_streets(scope.street_ids)
-            ).values("user_id")
+            pk__in=RoleAssignment.objects.filter(_assignments_in_streets(scope.street_ids)).values(
+                "user_id"
+            )
         )
     return qs.filter(visible)
 
@@ -46,7 +46,11 @@ def user_visible_list(*, actor) -> QuerySet[User]:
 def pending_account_list(*, actor, filters=None) -> QuerySet[User]:
     """Unverified accounts claiming a community in the actor's people scope, oldest first."""
     qs = actor_scope(actor).filter(
-        User.objects.filter(verification_status=User.Verification.PENDING, is_active=True),
+        User.objects.filter(
+            verification_status=User.Verification.PENDING,
+            is_active=True,
+            claimed_community__isnull=False,  # staff accounts claim none: nothing to verify
+        ),
         Level.PEOPLE,
     )
     filters = filters or {}
@@ -59,7 +63,12 @@ def account_for_review_get(*, actor, pk) -> User | None:
     """An account (pending or rejected) that `actor` may verify or reject, else None."""
     return (
         actor_scope(actor)
-        .filter(User.objects.exclude(verification_status=User.Verification.VERIFIED), Level.PEOPLE)
+        .filter(
+            User.objects.exclude(verification_status=User.Verification.VERIFIED).filter(
+                claimed_community__isnull=False
+            ),
+            Level.PEOPLE,
+        )
         .filter(pk=pk)
         .first()
     )
@@ -91,9 +100,13 @@ def user_me_get(*, user) -> User:
     from residents.models import Resident
 
     active = RoleAssignment.objects.active().select_related(*ASSIGNMENT_RELATED).order_by("role")
-    me = User.objects.select_related("claimed_community__street").prefetch_related(
-        Prefetch("role_assignments", queryset=active, to_attr="active_assignments")
-    ).get(pk=user.pk)
+    me = (
+        User.objects.select_related("claimed_community__street")
+        .prefetch_related(
+            Prefetch("role_assignments", queryset=active, to_attr="active_assignments")
+        )
+        .get(pk=user.pk)
+    )
     me.linked_resident = (
         Resident.objects.filter(account=me)
         .select_related("community__street", "grid")

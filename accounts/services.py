@@ -114,14 +114,16 @@ def account_verify(*, actor, account, resident) -> User:
     resident = Resident.objects.select_for_update().get(pk=resident.pk)
     if not actor_scope(actor).covers(resident, Level.PEOPLE):
         raise ApplicationError(
-            _("该居民不在您的管辖范围内。"), code="forbidden",
+            _("该居民不在您的管辖范围内。"),
+            code="forbidden",
             fields={"resident": _("该居民不在您的管辖范围内。")},
         )
     if account.verification_status == User.Verification.VERIFIED:
         raise ApplicationError(_("该账号已完成实名核验。"), code="conflict")
     if resident.account_id and resident.account_id != account.pk:
         raise ApplicationError(
-            _("该居民已关联其他账号。"), code="conflict",
+            _("该居民已关联其他账号。"),
+            code="conflict",
             fields={"resident": _("该居民已关联其他账号，请先核对。")},
         )
     resident.account = account
@@ -182,12 +184,14 @@ def role_grant_check(*, actor, role, unit):
         raise ApplicationError(_("您无权授予角色。"), code="forbidden")
     if role not in STREET_GRANTABLE_ROLES:
         raise ApplicationError(
-            _("街道管理员只能授予社区工作者和微网格长角色。"), code="forbidden",
+            _("街道管理员只能授予社区工作者和微网格长角色。"),
+            code="forbidden",
             fields={"role": _("无权授予该角色。")},
         )
     if _unit_street_id(unit) not in scope.street_ids:
         raise ApplicationError(
-            _("只能在本街道范围内授予角色。"), code="forbidden",
+            _("只能在本街道范围内授予角色。"),
+            code="forbidden",
             fields={"unit": _("该单位不在您管辖的街道内。")},
         )
 
@@ -211,13 +215,29 @@ def role_grant(*, actor, user, role, unit, starts_on=None, ends_on=None) -> Role
     except ValueError as exc:
         raise ApplicationError(_("角色无效。"), fields={"role": _("角色无效。")}) from exc
     unit_field = ROLE_UNIT[role]
-    if unit is None or unit._meta.model_name != {
-        "district": "district", "street": "street", "community": "community", "grid": "microgrid",
-    }[unit_field]:
+    if (
+        unit is None
+        or unit._meta.model_name
+        != {
+            "district": "district",
+            "street": "street",
+            "community": "community",
+            "grid": "microgrid",
+        }[unit_field]
+    ):
         raise ApplicationError(
-            _("单位与角色不匹配。"), fields={"unit": _("该角色须对应一个%(unit)s。") % {
-                "unit": {"district": _("区"), "street": _("街道"), "community": _("居民区"),
-                         "grid": _("微网格")}[unit_field]}},
+            _("单位与角色不匹配。"),
+            fields={
+                "unit": _("该角色须对应一个%(unit)s。")
+                % {
+                    "unit": {
+                        "district": _("区"),
+                        "street": _("街道"),
+                        "community": _("居民区"),
+                        "grid": _("微网格"),
+                    }[unit_field]
+                }
+            },
         )
     role_grant_check(actor=actor, role=role, unit=unit)
     starts_on = starts_on or timezone.localdate()
@@ -230,12 +250,18 @@ def role_grant(*, actor, user, role, unit, starts_on=None, ends_on=None) -> Role
         raise ApplicationError(_("该账号已停用。"), fields={"user": _("该账号已停用。")})
     overlapping = RoleAssignment.objects.filter(
         Q(ends_on__isnull=True) | Q(ends_on__gte=starts_on),
-        user=user, role=role, **{unit_field: unit},
+        user=user,
+        role=role,
+        **{unit_field: unit},
     )
     if overlapping.exists():
         raise ApplicationError(_("该账号已担任此角色。"), code="conflict")
     assignment = RoleAssignment(
-        user=user, role=role, starts_on=starts_on, ends_on=ends_on, granted_by=actor,
+        user=user,
+        role=role,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        granted_by=actor,
         **{unit_field: unit},
     )
     assignment._history_user = actor
@@ -294,7 +320,9 @@ def staff_create(
     real_name = _clean_real_name(real_name)
     phone = _clean_phone(phone, required=False)
     if phone and _phone_taken(phone):
-        raise ApplicationError(_("该手机号已注册。"), fields={"phone": _("该手机号已被其他账号使用。")})
+        raise ApplicationError(
+            _("该手机号已注册。"), fields={"phone": _("该手机号已被其他账号使用。")}
+        )
     user = User(username=username, real_name=real_name, phone=phone, is_staff=False)
     _validate_password(password, user)
     user.set_password(password)
@@ -317,7 +345,8 @@ def user_update(*, actor, user, real_name=None, claimed_community=None, claimed_
     if claimed_community is not None:
         if not actor_scope(actor).covers(claimed_community, Level.PEOPLE):
             raise ApplicationError(
-                _("该居民区不在您的管辖范围内。"), code="forbidden",
+                _("该居民区不在您的管辖范围内。"),
+                code="forbidden",
                 fields={"claimed_community": _("该居民区不在您的管辖范围内。")},
             )
         user.claimed_community = claimed_community
@@ -336,4 +365,3 @@ def user_token_issue(*, user) -> Token:
         raise ApplicationError(_("只有工作人员可以申请接口令牌。"), code="forbidden")
     token, _created = Token.objects.get_or_create(user=user)
     return token
-

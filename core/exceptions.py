@@ -32,8 +32,10 @@ class ApplicationError(Exception):
         super().__init__(message)
         self.message = str(message)
         self.code = code
-        self.fields = {k: [str(v) for v in (vs if isinstance(vs, list | tuple) else [vs])]
-                       for k, vs in (fields or {}).items()}
+        self.fields = {
+            k: [str(v) for v in (vs if isinstance(vs, list | tuple) else [vs])]
+            for k, vs in (fields or {}).items()
+        }
 
     @property
     def status_code(self):
@@ -63,10 +65,16 @@ def exception_handler(exc, context):
     if isinstance(exc, drf_exceptions.ValidationError):
         data = response.data
         fields = data if isinstance(data, dict) else {"non_field_errors": data}
-        response.data = {"detail": str(_("输入有误，请检查后重试。")), "code": "invalid",
-                         "fields": fields}
+        response.data = {
+            "detail": str(_("输入有误，请检查后重试。")),
+            "code": "invalid",
+            "fields": fields,
+        }
     elif isinstance(response.data, dict) and "detail" in response.data:
         detail = response.data["detail"]
-        response.data = {"detail": str(detail), "code": getattr(detail, "code", "error"),
-                         "fields": {}}
+        response.data = {
+            "detail": str(detail),
+            "code": getattr(detail, "code", "error"),
+            "fields": {},
+        }
     return response

@@ -23,16 +23,12 @@ def axes_lockout(request, original_response=None, credentials=None):
     from django.conf import settings
 
     hours = settings.AXES_COOLOFF_TIME or 0
-    minutes = max(int(round(hours * 60)), 1)
+    minutes = max(round(hours * 60), 1)
     message = _("登录失败次数过多，账号已暂时锁定，请 %(minutes)d 分钟后再试。") % {
         "minutes": minutes
     }
     if request.path.startswith("/api/") or "json" in request.headers.get("Accept", ""):
-        return JsonResponse(
-            {"detail": message, "code": "locked_out", "fields": {}}, status=429
-        )
+        return JsonResponse({"detail": message, "code": "locked_out", "fields": {}}, status=429)
     from django.shortcuts import render
 
-    return render(
-        request, "registration/locked_out.html", {"message": message}, status=429
-    )
+    return render(request, "registration/locked_out.html", {"message": message}, status=429)

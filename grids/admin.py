@@ -98,8 +98,11 @@ class ServiceAdminMixin:
         return self.service_update(request, obj, _service_data(form, changed_only=True))
 
     def _bind(self, form_class, request):
-        return type(form_class.__name__, (ServiceFormMixin, form_class),
-                    {"service_admin": self, "admin_request": request})
+        return type(
+            form_class.__name__,
+            (ServiceFormMixin, form_class),
+            {"service_admin": self, "admin_request": request},
+        )
 
 
 class ServiceModelAdmin(ServiceAdminMixin, ScopedModelAdmin):
@@ -125,13 +128,20 @@ class ServiceModelAdmin(ServiceAdminMixin, ScopedModelAdmin):
             self.save_formset(request, form, formset, change=change)
 
     def save_formset(self, request, form, formset, change):
+        # The admin's change message reads these lists, which formset.save() would fill.
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
         for inline_form in formset.forms:
             if not inline_form.has_changed() or inline_form in formset.deleted_forms:
                 continue
+            adding = inline_form.instance.pk is None
             try:
-                formset.service_admin.call_service(request, inline_form)
+                saved = formset.service_admin.call_service(request, inline_form)
             except ApplicationError as exc:
                 raise PermissionDenied(exc.message) from exc
+            if adding:
+                formset.new_objects.append(saved)
+            else:
+                formset.changed_objects.append((saved, inline_form.changed_data))
 
     def delete_model(self, request, obj):
         raise PermissionDenied
@@ -503,11 +513,20 @@ class PatrolProblemForm(forms.ModelForm):
     """The change form of a problem is where it is cleared or routed."""
 
     action = forms.ChoiceField(
-        label=_("处理"), required=False,
-        choices=[("", _("暂不处理")), ("clear", _("已清除(周周清)")), ("route", _("转派到责任部门"))],
+        label=_("处理"),
+        required=False,
+        choices=[
+            ("", _("暂不处理")),
+            ("clear", _("已清除(周周清)")),
+            ("route", _("转派到责任部门")),
+        ],
     )
-    route_to = forms.CharField(label=_("责任部门"), required=False, max_length=100,
-                               help_text=_("选择“转派”时必填，如“城管中队”"))
+    route_to = forms.CharField(
+        label=_("责任部门"),
+        required=False,
+        max_length=100,
+        help_text=_("选择“转派”时必填，如“城管中队”"),
+    )
     note = forms.CharField(label=_("处理说明"), required=False, max_length=200)
 
     class Meta:
@@ -518,14 +537,33 @@ class PatrolProblemForm(forms.ModelForm):
 @admin.register(PatrolProblem)
 class PatrolProblemAdmin(ServiceModelAdmin):
     form = PatrolProblemForm
-    list_display = ["description", "grid", "status", "cleared_within_week", "department",
-                    "created_at"]
+    list_display = [
+        "description",
+        "grid",
+        "status",
+        "cleared_within_week",
+        "department",
+        "created_at",
+    ]
     list_filter = ["status", "cleared_within_week", "grid__community"]
     search_fields = ["description", "department"]
     list_select_related = ["grid"]
-    readonly_fields = ["patrol", "grid", "description", "location", "photo", "status",
-                       "cleared_at", "cleared_by", "clearance_note", "cleared_within_week",
-                       "department", "routed_at", "routed_by", "route_note"]
+    readonly_fields = [
+        "patrol",
+        "grid",
+        "description",
+        "location",
+        "photo",
+        "status",
+        "cleared_at",
+        "cleared_by",
+        "clearance_note",
+        "cleared_within_week",
+        "department",
+        "routed_at",
+        "routed_by",
+        "route_note",
+    ]
     actions = ["clear_selected"]
 
     def has_add_permission(self, request):
@@ -535,13 +573,16 @@ class PatrolProblemAdmin(ServiceModelAdmin):
         action = form.cleaned_data.get("action")
         note = form.cleaned_data.get("note", "")
         if action == "clear":
-            return services.patrol_problem_clear(actor=request.user, problem=form.instance,
-                                                 note=note)
+            return services.patrol_problem_clear(
+                actor=request.user, problem=form.instance, note=note
+            )
         if action == "route":
             try:
                 return services.patrol_problem_route(
-                    actor=request.user, problem=form.instance,
-                    department=form.cleaned_data.get("route_to", ""), note=note,
+                    actor=request.user,
+                    problem=form.instance,
+                    department=form.cleaned_data.get("route_to", ""),
+                    note=note,
                 )
             except ApplicationError as exc:
                 # The form calls the department field route_to.
@@ -602,9 +643,7 @@ class WeeklyVisitRoundAdmin(ScopedModelAdmin):
             **self.admin_site.each_context(request),
             "title": _("每周走访完成情况"),
             "opts": self.model._meta,
-            "week_starts": [
-                {"monday": m, "iso": m.isocalendar()} for m in week_starts
-            ],
+            "week_starts": [{"monday": m, "iso": m.isocalendar()} for m in week_starts],
             "rows": rows,
             "page": page,
             "communities": communities,

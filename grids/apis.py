@@ -4,6 +4,8 @@ Each view parses input with an input serializer, fetches within the caller's sco
 scope is 404), checks a rules permission, calls one service and renders an output serializer.
 """
 
+import re
+
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
@@ -12,6 +14,7 @@ from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 
 from accounts.scope import Level
+from core.exceptions import ApplicationError
 from core.permissions import RulesPermission
 
 from . import filters, selectors, services
@@ -44,8 +47,10 @@ class _GridsApi(GenericAPIView):
         # Re-read through the selector: the response shows the row as the caller may see it,
         # with the same joins and annotations as the list.
         obj = selectors.get_or_404(self.get_queryset(), obj.pk)
-        return Response(self.output_serializer(obj, context=self.get_serializer_context()).data,
-                        status=status_code)
+        return Response(
+            self.output_serializer(obj, context=self.get_serializer_context()).data,
+            status=status_code,
+        )
 
     def get_object(self):
         obj = selectors.get_or_404(self.get_queryset(), self.kwargs["pk"])
@@ -101,15 +106,17 @@ def documented(tag, *, list_of=None, create_in=None, update_in=None, verb_in=Non
         out = cls.output_serializer
         views = {}
         if issubclass(cls, ListApi):
-            views["get"] = extend_schema(tags=[tag], responses=out)
+            # APIViews are not viewsets: a list and a detail GET would share an operationId.
+            operation_id = re.sub(r"(?<!^)(?=[A-Z])", "_", cls.__name__.removesuffix("Api")).lower()
+            views["get"] = extend_schema(tags=[tag], responses=out, operation_id=operation_id)
         if issubclass(cls, DetailApi):
             views["get"] = extend_schema(tags=[tag], responses=out)
         if issubclass(cls, ListCreateApi):
-            views["post"] = extend_schema(tags=[tag], request=cls.input_serializer,
-                                          responses={201: out})
+            views["post"] = extend_schema(
+                tags=[tag], request=cls.input_serializer, responses={201: out}
+            )
         if issubclass(cls, DetailUpdateApi):
-            views["patch"] = extend_schema(tags=[tag], request=cls.update_serializer,
-                                           responses=out)
+            views["patch"] = extend_schema(tags=[tag], request=cls.update_serializer, responses=out)
         if issubclass(cls, VerbApi):
             views["post"] = extend_schema(tags=[tag], request=cls.input_serializer, responses=out)
         return extend_schema_view(**views)(cls)
@@ -397,8 +404,7 @@ class DeedDetailApi(DetailUpdateApi):
     selector = selectors.deed_list
     output_serializer = s.DeedOut
     update_serializer = s.DeedUpdateIn
-    permission_required = {"get": "grids.view_practicaldeed",
-                           "patch": "grids.change_practicaldeed"}
+    permission_required = {"get": "grids.view_practicaldeed", "patch": "grids.change_practicaldeed"}
 
     def update(self, obj, data):
         return services.deed_update(actor=self.request.user, deed=obj, **data)
@@ -509,8 +515,6 @@ class VisitRoundApi(ListApi):
 
     @staticmethod
     def parse_weeks(raw):
-        from core.exceptions import ApplicationError
-
         try:
             weeks = int(raw)
         except ValueError:

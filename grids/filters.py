@@ -146,8 +146,12 @@ class DeedFilter(GridWorkFilter):
 
 
 class PatrolFilter(GridWorkFilter):
-    patrolled_from = df.DateFilter(field_name="patrolled_on", lookup_expr="gte", label=_("巡查日期起"))
-    patrolled_to = df.DateFilter(field_name="patrolled_on", lookup_expr="lte", label=_("巡查日期止"))
+    patrolled_from = df.DateFilter(
+        field_name="patrolled_on", lookup_expr="gte", label=_("巡查日期起")
+    )
+    patrolled_to = df.DateFilter(
+        field_name="patrolled_on", lookup_expr="lte", label=_("巡查日期止")
+    )
 
     class Meta:
         model = PatrolRecord

@@ -34,7 +34,9 @@ def obj_in_community_staff_scope(user, obj):
     if obj is None:
         return True
     scope = actor_scope(user)
-    return scope.is_global or obj.scope_paths.resolve(obj, "community") in scope.people_community_ids
+    return (
+        scope.is_global or obj.scope_paths.resolve(obj, "community") in scope.people_community_ids
+    )
 
 
 @rules.predicate
@@ -76,7 +78,9 @@ rules.add_perm("grids.add_street", is_superuser)
 rules.add_perm("grids.change_street", is_superuser | (is_street_admin & obj_in_admin_street))
 rules.add_perm("grids.view_communitytype", can_read_tree)
 for action in ("add", "change"):
-    rules.add_perm(f"grids.{action}_communitytype", is_superuser | (is_street_admin & obj_in_admin_street))
+    rules.add_perm(
+        f"grids.{action}_communitytype", is_superuser | (is_street_admin & obj_in_admin_street)
+    )
 rules.add_perm("grids.view_community", can_read_tree)
 rules.add_perm("grids.add_community", is_superuser | (is_street_admin & obj_in_admin_street))
 rules.add_perm("grids.change_community", can_manage_community)
@@ -95,7 +99,12 @@ rules.add_perm("grids.change_gridresource", can_manage_community)
 
 # Grid work: recorded by whoever does it, within their people scope.
 for model in (
-    "gridplace", "visitrecord", "diaryentry", "pairing", "practicaldeed", "patrolrecord",
+    "gridplace",
+    "visitrecord",
+    "diaryentry",
+    "pairing",
+    "practicaldeed",
+    "patrolrecord",
     "patrolproblem",
 ):
     rules.add_perm(f"grids.view_{model}", can_read_work)

@@ -10,6 +10,7 @@ import datetime
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.db.models.functions import TruncWeek
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.scope import Level, actor_scope
 from core.exceptions import ApplicationError
@@ -39,12 +40,12 @@ def _scoped(actor, qs: QuerySet, level: Level) -> QuerySet:
 
 
 def get_or_404(qs: QuerySet, pk):
-    from django.utils.translation import gettext as _
-
     try:
         return qs.get(pk=pk)
     except (qs.model.DoesNotExist, ValueError, TypeError):
-        raise ApplicationError(_("未找到该记录，或不在您的管辖范围内。"), code="not_found") from None
+        raise ApplicationError(
+            _("未找到该记录，或不在您的管辖范围内。"), code="not_found"
+        ) from None
 
 
 # The organisation tree -------------------------------------------------------------------------
@@ -130,12 +131,16 @@ def deed_list(*, actor) -> QuerySet:
 
 
 def patrol_list(*, actor) -> QuerySet:
-    qs = PatrolRecord.objects.select_related(*_GRID, "patroller").annotate(
-        problem_count=Count("problems", distinct=True),
-        open_problem_count=Count(
-            "problems", filter=Q(problems__status=PatrolProblem.Status.OPEN), distinct=True
-        ),
-    )
+    qs = (
+        PatrolRecord.objects.select_related(*_GRID, "patroller")
+        .annotate(
+            problem_count=Count("problems", distinct=True),
+            open_problem_count=Count(
+                "problems", filter=Q(problems__status=PatrolProblem.Status.OPEN), distinct=True
+            ),
+        )
+        .order_by("-patrolled_on", "-id")
+    )  # aggregation drops Meta.ordering
     return _scoped(actor, qs, Level.ORG)
 
 
@@ -147,7 +152,9 @@ def patrol_problem_list(*, actor) -> QuerySet:
 # The weekly visit round ------------------------------------------------------------------------
 
 
-def recent_week_starts(*, weeks: int = 8, today: datetime.date | None = None) -> list[datetime.date]:
+def recent_week_starts(
+    *, weeks: int = 8, today: datetime.date | None = None
+) -> list[datetime.date]:
     """The Mondays of the last `weeks` ISO weeks, oldest first, the current week last.
     "Today" is the date in Asia/Shanghai, so a visit late on Sunday evening counts for that
     week even though it is already Monday in UTC."""
@@ -191,9 +198,14 @@ def visit_round_rows(*, grids, week_starts: list[datetime.date]) -> list[dict]:
         for monday in week_starts:
             visits = counts.get((grid.pk, monday), 0)
             iso = monday.isocalendar()
-            cells.append({
-                "week_start": monday, "iso_year": iso.year, "iso_week": iso.week,
-                "visits": visits, "done": visits > 0,
-            })
+            cells.append(
+                {
+                    "week_start": monday,
+                    "iso_year": iso.year,
+                    "iso_week": iso.week,
+                    "visits": visits,
+                    "done": visits > 0,
+                }
+            )
         rows.append({"grid": grid, "weeks": cells})
     return rows

@@ -70,8 +70,17 @@ class CommunityOut(serializers.ModelSerializer):
     class Meta:
         model = Community
         fields = [
-            "id", "name", "code", "kind", "street", "community_type", "address", "phone",
-            "committee_name", "party_branch_name", "households_estimate",
+            "id",
+            "name",
+            "code",
+            "kind",
+            "street",
+            "community_type",
+            "address",
+            "phone",
+            "committee_name",
+            "party_branch_name",
+            "households_estimate",
         ]
 
 
@@ -100,8 +109,19 @@ class GridRoleOut(serializers.ModelSerializer):
     class Meta:
         model = GridRole
         fields = [
-            "id", "grid", "building", "kind", "kind_display", "name", "phone", "resident", "user",
-            "is_party_member", "starts_on", "ends_on", "notes",
+            "id",
+            "grid",
+            "building",
+            "kind",
+            "kind_display",
+            "name",
+            "phone",
+            "resident",
+            "user",
+            "is_party_member",
+            "starts_on",
+            "ends_on",
+            "notes",
         ]
 
 
@@ -120,8 +140,16 @@ class GridResourceOut(serializers.ModelSerializer):
     class Meta:
         model = GridResource
         fields = [
-            "id", "community", "grids", "kind", "name", "address", "contact_name",
-            "contact_phone", "offers", "is_active",
+            "id",
+            "community",
+            "grids",
+            "kind",
+            "name",
+            "address",
+            "contact_name",
+            "contact_phone",
+            "offers",
+            "is_active",
         ]
 
 
@@ -138,8 +166,15 @@ class VisitOut(serializers.ModelSerializer):
     class Meta:
         model = VisitRecord
         fields = [
-            "id", "grid", "visitor", "visited_on", "household", "visitee", "summary",
-            "needs_found", "created_at",
+            "id",
+            "grid",
+            "visitor",
+            "visited_on",
+            "household",
+            "visitee",
+            "summary",
+            "needs_found",
+            "created_at",
         ]
 
 
@@ -159,7 +194,14 @@ class PairingOut(serializers.ModelSerializer):
     class Meta:
         model = Pairing
         fields = [
-            "id", "grid", "household", "helper_name", "helper_phone", "helper", "since", "until",
+            "id",
+            "grid",
+            "household",
+            "helper_name",
+            "helper_phone",
+            "helper",
+            "since",
+            "until",
             "notes",
         ]
 
@@ -171,8 +213,14 @@ class DeedOut(serializers.ModelSerializer):
     class Meta:
         model = PracticalDeed
         fields = [
-            "id", "grid", "title", "description", "done_on", "beneficiaries",
-            "beneficiary_count", "recorded_by",
+            "id",
+            "grid",
+            "title",
+            "description",
+            "done_on",
+            "beneficiaries",
+            "beneficiary_count",
+            "recorded_by",
         ]
 
 
@@ -185,7 +233,13 @@ class PatrolOut(serializers.ModelSerializer):
     class Meta:
         model = PatrolRecord
         fields = [
-            "id", "grid", "patroller", "patrolled_on", "route", "notes", "problem_count",
+            "id",
+            "grid",
+            "patroller",
+            "patrolled_on",
+            "route",
+            "notes",
+            "problem_count",
             "open_problem_count",
         ]
 
@@ -198,9 +252,22 @@ class PatrolProblemOut(serializers.ModelSerializer):
     class Meta:
         model = PatrolProblem
         fields = [
-            "id", "patrol", "grid", "description", "location", "photo", "status",
-            "status_display", "cleared_at", "cleared_by", "clearance_note",
-            "cleared_within_week", "department", "routed_at", "routed_by", "route_note",
+            "id",
+            "patrol",
+            "grid",
+            "description",
+            "location",
+            "photo",
+            "status",
+            "status_display",
+            "cleared_at",
+            "cleared_by",
+            "clearance_note",
+            "cleared_within_week",
+            "department",
+            "routed_at",
+            "routed_by",
+            "route_note",
             "created_at",
         ]
 

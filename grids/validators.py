@@ -24,7 +24,9 @@ def _sniff(head: bytes) -> str | None:
 
 def validate_photo(upload) -> None:
     if Path(upload.name or "").suffix.lower() not in IMAGE_EXTENSIONS:
-        raise ValidationError(_("请上传 JPG、PNG、GIF 或 WEBP 格式的照片。"), code="photo_extension")
+        raise ValidationError(
+            _("请上传 JPG、PNG、GIF 或 WEBP 格式的照片。"), code="photo_extension"
+        )
     if upload.size is not None and upload.size > MAX_PHOTO_BYTES:
         raise ValidationError(_("照片不能超过 8 MB。"), code="photo_too_large")
     position = upload.tell() if hasattr(upload, "tell") else 0

@@ -7,6 +7,8 @@ are written through the API and the services, never by editing rows). Money colu
 come from one annotated query.
 """
 
+from decimal import Decimal
+
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
@@ -32,6 +34,12 @@ from .models import (
     Project,
     ProjectMember,
 )
+
+
+def _yuan(value):
+    # Sums come back from SQLite without their scale ("2500"): always show cents.
+    return f"{Decimal(value or 0):.2f}"
+
 
 # ---------------------------------------------------------------------------------------------
 # Read-only inlines
@@ -66,8 +74,7 @@ class BudgetLineInline(ProjectChildInline):
 
 class ExpenseInline(ProjectChildInline):
     model = Expense
-    fields = ("budget_line", "amount", "spent_on", "payee", "description", "receipt",
-              "recorded_by")
+    fields = ("budget_line", "amount", "spent_on", "payee", "description", "receipt", "recorded_by")
     readonly_fields = fields
 
     def get_queryset(self, request):
@@ -118,24 +125,31 @@ class ProjectAdminForm(ServiceModelForm):
 
 class PublishForm(forms.Form):
     results = forms.CharField(
-        label=_("实施成果"), widget=forms.Textarea(attrs={"rows": 5}),
+        label=_("实施成果"),
+        widget=forms.Textarea(attrs={"rows": 5}),
         help_text=_("向居民公示的成果说明；账目随项目一并公示"),
     )
     review_days = forms.IntegerField(
-        label=_("公示天数"), min_value=1, max_value=services.MAX_REVIEW_DAYS,
-        initial=services.DEFAULT_REVIEW_DAYS, help_text=_("评价期天数，期满自动结项"),
+        label=_("公示天数"),
+        min_value=1,
+        max_value=services.MAX_REVIEW_DAYS,
+        initial=services.DEFAULT_REVIEW_DAYS,
+        help_text=_("评价期天数，期满自动结项"),
     )
 
 
 class CancelForm(forms.Form):
     reason = forms.CharField(
-        label=_("取消原因"), widget=forms.Textarea(attrs={"rows": 3}),
+        label=_("取消原因"),
+        widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("取消原因将在项目动态中向居民公开"),
     )
 
 
 class StartForm(forms.Form):
-    note = forms.CharField(label=_("说明"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(
+        label=_("说明"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class CloseForm(forms.Form):
@@ -155,32 +169,72 @@ STAGE_ACTIONS = {
 class ProjectAdmin(ServiceAdminMixin, ScopedModelAdmin):
     form = ProjectAdminForm
     list_display = (
-        "title", "community", "grid", "stage", "budget_total_display", "fund_allocated_display",
-        "spent_total_display", "satisfaction_score", "review_closes_at",
+        "title",
+        "community",
+        "grid",
+        "stage",
+        "budget_total_display",
+        "fund_allocated_display",
+        "spent_total_display",
+        "satisfaction_score",
+        "review_closes_at",
     )
     list_filter = ("stage",)
     search_fields = ("title",)
     list_select_related = ("community", "grid")
     fieldsets = (
         (None, {"fields": ("title", "summary", "plan", "lead")}),
-        (_("阶段"), {"fields": (
-            "topic", "community", "grid", "stage", "planning_at", "in_progress_at",
-            "published_at", "review_opens_at", "review_closes_at", "closed_at", "cancelled_at",
-            "cancelled_reason",
-        )}),
+        (
+            _("阶段"),
+            {
+                "fields": (
+                    "topic",
+                    "community",
+                    "grid",
+                    "stage",
+                    "planning_at",
+                    "in_progress_at",
+                    "published_at",
+                    "review_opens_at",
+                    "review_closes_at",
+                    "closed_at",
+                    "cancelled_at",
+                    "cancelled_reason",
+                )
+            },
+        ),
         (_("公示与评价"), {"fields": ("results", "satisfaction_score", "evaluations_count")}),
     )
     readonly_fields = (
-        "topic", "community", "grid", "stage", "planning_at", "in_progress_at", "published_at",
-        "review_opens_at", "review_closes_at", "closed_at", "cancelled_at", "cancelled_reason",
-        "results", "satisfaction_score", "evaluations_count",
+        "topic",
+        "community",
+        "grid",
+        "stage",
+        "planning_at",
+        "in_progress_at",
+        "published_at",
+        "review_opens_at",
+        "review_closes_at",
+        "closed_at",
+        "cancelled_at",
+        "cancelled_reason",
+        "results",
+        "satisfaction_score",
+        "evaluations_count",
     )
-    inlines = [BudgetLineInline, ExpenseInline, MilestoneInline, ProjectMemberInline,
-               ProgressUpdateInline]
+    inlines = [
+        BudgetLineInline,
+        ExpenseInline,
+        MilestoneInline,
+        ProjectMemberInline,
+        ProgressUpdateInline,
+    ]
     change_form_template = "admin/projects/project/change_form.html"
 
     def get_queryset(self, request):
-        return selectors.with_money(super().get_queryset(request)).select_related("topic", "lead")
+        return selectors.with_money(super().get_queryset(request)).select_related(
+            "community", "grid", "topic", "lead"
+        )
 
     def get_readonly_fields(self, request, obj=None):
         if obj is not None and obj.stage not in services.OPEN_STAGES:
@@ -189,15 +243,15 @@ class ProjectAdmin(ServiceAdminMixin, ScopedModelAdmin):
 
     @admin.display(description=_("预算合计"), ordering="budget_total")
     def budget_total_display(self, obj):
-        return obj.budget_total
+        return _yuan(obj.budget_total)
 
     @admin.display(description=_("专项资金"), ordering="fund_allocated")
     def fund_allocated_display(self, obj):
-        return obj.fund_allocated
+        return _yuan(obj.fund_allocated)
 
     @admin.display(description=_("已支出"), ordering="spent_total")
     def spent_total_display(self, obj):
-        return obj.spent_total
+        return _yuan(obj.spent_total)
 
     def get_urls(self):
         urls = [
@@ -231,7 +285,7 @@ class ProjectAdmin(ServiceAdminMixin, ScopedModelAdmin):
             raise PermissionDenied
         label, form_class, call = STAGE_ACTIONS[action]
         change_url = reverse("admin:projects_project_change", args=[project.pk])
-        form = form_class(request.POST or None)
+        form = form_class(request.POST if request.method == "POST" else None)
         if request.method == "POST" and form.is_valid():
             try:
                 call(actor=request.user, project=project, **form.cleaned_data)
@@ -239,8 +293,8 @@ class ProjectAdmin(ServiceAdminMixin, ScopedModelAdmin):
                 messages.error(request, exc.message)
             else:
                 messages.success(
-                    request, gettext("已%(action)s：%(title)s") % {"action": label,
-                                                                 "title": project.title}
+                    request,
+                    gettext("已%(action)s：%(title)s") % {"action": label, "title": project.title},
                 )
             return HttpResponseRedirect(change_url)
         context = {
@@ -274,7 +328,10 @@ class FundPoolAdminForm(ServiceModelForm):
         community = self.instance.community if self.instance.pk else data["community"]
         year = self.instance.year if self.instance.pk else data["year"]
         return services.fund_pool_set(
-            actor=self.actor, community=community, year=year, amount=data["amount"],
+            actor=self.actor,
+            community=community,
+            year=year,
+            amount=data["amount"],
             note=data.get("note", ""),
         )
 
@@ -294,11 +351,11 @@ class FundPoolAdmin(ServiceAdminMixin, ScopedModelAdmin):
 
     @admin.display(description=_("已分配"), ordering="allocated")
     def allocated_display(self, obj):
-        return obj.allocated
+        return _yuan(obj.allocated)
 
     @admin.display(description=_("余额"), ordering="remaining")
     def remaining_display(self, obj):
-        return obj.remaining
+        return _yuan(obj.remaining)
 
     def delete_model(self, request, obj):
         raise PermissionDenied

@@ -22,7 +22,7 @@ from residents.models import Resident
 
 from . import selectors, services
 from .filters import FundPoolFilter, ProjectFilter
-from .models import BudgetLine, FundPool, ProjectMember
+from .models import BudgetLine, FundPool, Project, ProjectMember
 
 # ---------------------------------------------------------------------------------------------
 # Fields
@@ -45,12 +45,12 @@ class ScopedPrimaryKeyField(serializers.PrimaryKeyRelatedField):
 # Output serializers
 
 
-class RefOutput(serializers.Serializer):
+class ProjectRefOutput(serializers.Serializer):
     id = serializers.IntegerField()
     name = serializers.CharField()
 
 
-class UserRefOutput(serializers.Serializer):
+class ProjectUserRefOutput(serializers.Serializer):
     id = serializers.IntegerField()
     name = serializers.CharField(source="get_full_name")
 
@@ -65,9 +65,9 @@ class ProjectListOutput(serializers.Serializer):
     stage = serializers.CharField()
     stage_display = serializers.CharField(source="get_stage_display")
     topic = serializers.IntegerField(source="topic_id")
-    community = RefOutput()
-    grid = RefOutput(allow_null=True)
-    lead = RefOutput(allow_null=True)
+    community = ProjectRefOutput()
+    grid = ProjectRefOutput(allow_null=True)
+    lead = ProjectRefOutput(allow_null=True)
     members_count = serializers.IntegerField()
     is_member = serializers.BooleanField(default=False)
     budget_total = serializers.DecimalField(**MONEY)
@@ -91,42 +91,42 @@ class BudgetLineOutput(serializers.Serializer):
     created_at = serializers.DateTimeField()
 
 
-class SourceTotalOutput(serializers.Serializer):
+class ProjectSourceTotalOutput(serializers.Serializer):
     source = serializers.CharField()
     source_display = serializers.CharField()
     budget = serializers.DecimalField(**MONEY)
     spent = serializers.DecimalField(**MONEY)
 
 
-class MilestoneOutput(serializers.Serializer):
+class ProjectMilestoneOutput(serializers.Serializer):
     id = serializers.IntegerField()
     title = serializers.CharField()
     due_on = serializers.DateField(allow_null=True)
     done_at = serializers.DateTimeField(allow_null=True)
 
 
-class PhotoOutput(serializers.Serializer):
+class ProjectPhotoOutput(serializers.Serializer):
     id = serializers.IntegerField()
     url = serializers.FileField(source="image", use_url=True)
     caption = serializers.CharField()
 
 
-class UpdateOutput(serializers.Serializer):
+class ProjectUpdateOutput(serializers.Serializer):
     id = serializers.IntegerField()
     text = serializers.CharField()
-    author = UserRefOutput(allow_null=True)
-    photos = PhotoOutput(many=True, source="photos.all")
+    author = ProjectUserRefOutput(allow_null=True)
+    photos = ProjectPhotoOutput(many=True, source="photos.all")
     created_at = serializers.DateTimeField()
 
 
-class CovenantOutput(serializers.Serializer):
+class ProjectCovenantOutput(serializers.Serializer):
     id = serializers.IntegerField()
     title = serializers.CharField()
     text = serializers.CharField()
     published_at = serializers.DateTimeField()
 
 
-class EventOutput(serializers.Serializer):
+class ProjectEventOutput(serializers.Serializer):
     id = serializers.IntegerField()
     at = serializers.DateTimeField()
     actor_label = serializers.CharField()
@@ -138,7 +138,7 @@ class EventOutput(serializers.Serializer):
     is_public = serializers.BooleanField()
 
 
-class EvaluationSummaryOutput(serializers.Serializer):
+class ProjectEvaluationSummaryOutput(serializers.Serializer):
     count = serializers.IntegerField()
     mean = serializers.DecimalField(max_digits=3, decimal_places=2, allow_null=True)
     per_rating = serializers.DictField(child=serializers.IntegerField())
@@ -156,18 +156,18 @@ class ProjectDetailOutput(ProjectListOutput):
     review_days = serializers.IntegerField(allow_null=True)
     review_opens_at = serializers.DateTimeField(allow_null=True)
     budget_lines = BudgetLineOutput(many=True, source="budget_lines.all")
-    source_totals = SourceTotalOutput(many=True)
-    milestones = MilestoneOutput(many=True, source="milestones.all")
-    latest_updates = UpdateOutput(many=True)
-    covenants = CovenantOutput(many=True, source="covenants.all")
-    evaluation_summary = EvaluationSummaryOutput()
-    timeline = EventOutput(many=True)
+    source_totals = ProjectSourceTotalOutput(many=True)
+    milestones = ProjectMilestoneOutput(many=True, source="milestones.all")
+    latest_updates = ProjectUpdateOutput(many=True)
+    covenants = ProjectCovenantOutput(many=True, source="covenants.all")
+    evaluation_summary = ProjectEvaluationSummaryOutput()
+    timeline = ProjectEventOutput(many=True)
     actions = serializers.ListField(
         child=serializers.CharField(), help_text=_("调用者此刻可以执行的操作")
     )
 
 
-class MemberOutput(serializers.Serializer):
+class ProjectMemberOutput(serializers.Serializer):
     id = serializers.IntegerField()
     name = serializers.CharField(source="display_name")
     role = serializers.CharField()
@@ -187,15 +187,15 @@ class ExpenseOutput(serializers.Serializer):
     created_at = serializers.DateTimeField()
 
 
-class EvaluationOutput(serializers.Serializer):
+class ProjectEvaluationOutput(serializers.Serializer):
     id = serializers.IntegerField()
-    user = UserRefOutput()
+    user = ProjectUserRefOutput()
     rating = serializers.IntegerField()
     comment = serializers.CharField()
     created_at = serializers.DateTimeField()
 
 
-class CommentOutput(serializers.Serializer):
+class ProjectCommentOutput(serializers.Serializer):
     id = serializers.IntegerField()
     author_label = serializers.CharField()
     body = serializers.SerializerMethodField()
@@ -210,7 +210,7 @@ class CommentOutput(serializers.Serializer):
 
 class FundPoolOutput(serializers.Serializer):
     id = serializers.IntegerField()
-    community = RefOutput()
+    community = ProjectRefOutput()
     year = serializers.IntegerField()
     amount = serializers.DecimalField(**MONEY)
     allocated = serializers.DecimalField(**MONEY)
@@ -222,7 +222,7 @@ class FundPoolOutput(serializers.Serializer):
 # Input serializers
 
 
-class AdoptInput(serializers.Serializer):
+class ProjectAdoptInput(serializers.Serializer):
     topic = ScopedPrimaryKeyField(queryset=Topic.objects.all(), level=Level.PUBLIC)
     title = serializers.CharField(max_length=100)
     summary = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
@@ -232,22 +232,22 @@ class AdoptInput(serializers.Serializer):
     )
 
 
-class StartInput(serializers.Serializer):
+class ProjectStartInput(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class PublishInput(serializers.Serializer):
+class ProjectPublishInput(serializers.Serializer):
     results = serializers.CharField()
     review_days = serializers.IntegerField(
         default=services.DEFAULT_REVIEW_DAYS, help_text=_("公示评价期天数，默认 7 天")
     )
 
 
-class CancelInput(serializers.Serializer):
+class ProjectCancelInput(serializers.Serializer):
     reason = serializers.CharField()
 
 
-class JoinInput(serializers.Serializer):
+class ProjectJoinInput(serializers.Serializer):
     role = serializers.ChoiceField(
         choices=[(r.value, r.label) for r in services.SELF_SIGNUP_ROLES],
         default=ProjectMember.Role.PARTICIPANT,
@@ -272,20 +272,22 @@ class ExpenseInput(serializers.Serializer):
     receipt = serializers.FileField(required=False, allow_null=True)
 
 
-class UpdateInput(serializers.Serializer):
+class ProjectUpdateInput(serializers.Serializer):
     text = serializers.CharField(max_length=2000)
     photos = serializers.ListField(
-        child=serializers.ImageField(), required=False, default=list,
+        child=serializers.ImageField(),
+        required=False,
+        default=list,
         max_length=services.MAX_PHOTOS,
     )
 
 
-class EvaluationInput(serializers.Serializer):
+class ProjectEvaluationInput(serializers.Serializer):
     rating = serializers.IntegerField(help_text=_("1–5 分"))
     comment = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class CommentInput(serializers.Serializer):
+class ProjectCommentInput(serializers.Serializer):
     body = serializers.CharField(max_length=2000)
 
 
@@ -305,6 +307,7 @@ class ProjectApi(GenericAPIView):
 
     permission_classes = [RulesPermission]
     permission_required = None
+    queryset = Project.objects.none()  # for the schema's path parameter; reads use selectors
 
     def check_permissions(self, request):
         # Only authentication up front: the rules permission is checked on the project once
@@ -314,8 +317,9 @@ class ProjectApi(GenericAPIView):
             self.permission_denied(request)
 
     def get_project(self, *, detail=False):
-        project = selectors.project_get(actor=self.request.user, pk=self.kwargs["pk"],
-                                        detail=detail)
+        project = selectors.project_get(
+            actor=self.request.user, pk=self.kwargs["pk"], detail=detail
+        )
         self.check_object_permissions(self.request, project)
         return project
 
@@ -352,10 +356,13 @@ class ProjectAdoptApi(ProjectApi):
     permission_required = "projects.adopt_topic"
     check_permissions = GenericAPIView.check_permissions  # no project in the URL to scope first
 
-    @extend_schema(summary=_("议题立项为微项目"), request=AdoptInput,
-                   responses={201: ProjectDetailOutput})
+    @extend_schema(
+        summary=_("议题立项为微项目"),
+        request=ProjectAdoptInput,
+        responses={201: ProjectDetailOutput},
+    )
     def post(self, request):
-        data = AdoptInput(data=request.data, context={"request": request})
+        data = ProjectAdoptInput(data=request.data, context={"request": request})
         data.is_valid(raise_exception=True)
         self.check_object_permissions(request, data.validated_data["topic"])
         project = services.project_adopt(actor=request.user, **data.validated_data)
@@ -370,13 +377,13 @@ class ProjectDetailApi(ProjectApi):
 
 class ProjectTimelineApi(ProjectApi):
     pagination_class = PagePagination
-    serializer_class = EventOutput
+    serializer_class = ProjectEventOutput
 
-    @extend_schema(summary=_("微项目动态"), responses=EventOutput(many=True))
+    @extend_schema(summary=_("微项目动态"), responses=ProjectEventOutput(many=True))
     def get(self, request, pk):
         project = self.get_project()
         return self.paginated(
-            selectors.project_timeline(actor=request.user, project=project), EventOutput
+            selectors.project_timeline(actor=request.user, project=project), ProjectEventOutput
         )
 
 
@@ -396,36 +403,43 @@ def _stage_view(name, input_class, call, summary):
     return View
 
 
-class EmptyInput(serializers.Serializer):
+class ProjectEmptyInput(serializers.Serializer):
     pass
 
 
-ProjectStartApi = _stage_view("ProjectStartApi", StartInput, services.project_start,
-                              _("开始实施"))
-ProjectPublishApi = _stage_view("ProjectPublishApi", PublishInput, services.project_publish,
-                                _("公示成果与账目"))
-ProjectCloseApi = _stage_view("ProjectCloseApi", EmptyInput, services.project_close,
-                              _("评价期结束后结项"))
-ProjectCancelApi = _stage_view("ProjectCancelApi", CancelInput, services.project_cancel,
-                               _("取消项目"))
+ProjectStartApi = _stage_view(
+    "ProjectStartApi", ProjectStartInput, services.project_start, _("开始实施")
+)
+ProjectPublishApi = _stage_view(
+    "ProjectPublishApi", ProjectPublishInput, services.project_publish, _("公示成果与账目")
+)
+ProjectCloseApi = _stage_view(
+    "ProjectCloseApi", ProjectEmptyInput, services.project_close, _("评价期结束后结项")
+)
+ProjectCancelApi = _stage_view(
+    "ProjectCancelApi", ProjectCancelInput, services.project_cancel, _("取消项目")
+)
 
 
 class ProjectMembersApi(ProjectApi):
     pagination_class = PagePagination
-    serializer_class = MemberOutput
+    serializer_class = ProjectMemberOutput
     permission_required = {"post": "projects.join_project"}
 
-    @extend_schema(summary=_("项目成员"), responses=MemberOutput(many=True))
+    @extend_schema(summary=_("项目成员"), responses=ProjectMemberOutput(many=True))
     def get(self, request, pk):
-        return self.paginated(selectors.member_list(project=self.get_project()), MemberOutput)
+        members = selectors.member_list(project=self.get_project())
+        return self.paginated(members, ProjectMemberOutput)
 
-    @extend_schema(summary=_("报名参与"), request=JoinInput, responses={201: MemberOutput})
+    @extend_schema(
+        summary=_("报名参与"), request=ProjectJoinInput, responses={201: ProjectMemberOutput}
+    )
     def post(self, request, pk):
         project = self.get_project()
-        data = JoinInput(data=request.data)
+        data = ProjectJoinInput(data=request.data)
         data.is_valid(raise_exception=True)
         member = services.member_join(actor=request.user, project=project, **data.validated_data)
-        return Response(MemberOutput(member).data, status=status.HTTP_201_CREATED)
+        return Response(ProjectMemberOutput(member).data, status=status.HTTP_201_CREATED)
 
 
 class ProjectMemberMeApi(ProjectApi):
@@ -445,8 +459,9 @@ class ProjectBudgetLinesApi(ProjectApi):
         project = self.get_project()
         return self.paginated(selectors.budget_line_list(project=project), BudgetLineOutput)
 
-    @extend_schema(summary=_("添加预算明细"), request=BudgetLineInput,
-                   responses={201: BudgetLineOutput})
+    @extend_schema(
+        summary=_("添加预算明细"), request=BudgetLineInput, responses={201: BudgetLineOutput}
+    )
     def post(self, request, pk):
         project = self.get_project()
         data = BudgetLineInput(data=request.data, context={"request": request})
@@ -466,9 +481,11 @@ class ProjectExpensesApi(ProjectApi):
     def get(self, request, pk):
         return self.paginated(selectors.expense_list(project=self.get_project()), ExpenseOutput)
 
-    @extend_schema(summary=_("登记支出（可附票据）"),
-                   request={"multipart/form-data": ExpenseInput},
-                   responses={201: ExpenseOutput})
+    @extend_schema(
+        summary=_("登记支出（可附票据）"),
+        request={"multipart/form-data": ExpenseInput},
+        responses={201: ExpenseOutput},
+    )
     def post(self, request, pk):
         project = self.get_project()
         data = ExpenseInput(data=request.data)
@@ -480,73 +497,89 @@ class ProjectExpensesApi(ProjectApi):
         expense = services.expense_record(
             actor=request.user, project=project, budget_line=line, **values
         )
-        return Response(ExpenseOutput(expense, context={"request": request}).data,
-                        status=status.HTTP_201_CREATED)
+        return Response(
+            ExpenseOutput(expense, context={"request": request}).data,
+            status=status.HTTP_201_CREATED,
+        )
 
 
 class ProjectUpdatesApi(ProjectApi):
     pagination_class = PagePagination
-    serializer_class = UpdateOutput
+    serializer_class = ProjectUpdateOutput
     parser_classes = [MultiPartParser, FormParser, JSONParser]
     permission_required = {"post": "projects.post_update_project"}
 
-    @extend_schema(summary=_("项目进展"), responses=UpdateOutput(many=True))
+    @extend_schema(summary=_("项目进展"), responses=ProjectUpdateOutput(many=True))
     def get(self, request, pk):
-        return self.paginated(selectors.update_list(project=self.get_project()), UpdateOutput)
+        updates = selectors.update_list(project=self.get_project())
+        return self.paginated(updates, ProjectUpdateOutput)
 
-    @extend_schema(summary=_("发布进展（可附照片）"),
-                   request={"multipart/form-data": UpdateInput}, responses={201: UpdateOutput})
+    @extend_schema(
+        summary=_("发布进展（可附照片）"),
+        request={"multipart/form-data": ProjectUpdateInput},
+        responses={201: ProjectUpdateOutput},
+    )
     def post(self, request, pk):
         project = self.get_project()
-        data = UpdateInput(data=request.data)
+        data = ProjectUpdateInput(data=request.data)
         data.is_valid(raise_exception=True)
         update = services.progress_post(actor=request.user, project=project, **data.validated_data)
         update = selectors.update_list(project=project).get(pk=update.pk)
-        return Response(UpdateOutput(update, context={"request": request}).data,
-                        status=status.HTTP_201_CREATED)
+        data = ProjectUpdateOutput(update, context={"request": request}).data
+        return Response(data, status=status.HTTP_201_CREATED)
 
 
 class ProjectEvaluationsApi(ProjectApi):
     pagination_class = PagePagination
-    serializer_class = EvaluationOutput
+    serializer_class = ProjectEvaluationOutput
     permission_required = {"post": "projects.evaluate_project"}
 
-    @extend_schema(summary=_("居民评价"), responses=EvaluationOutput(many=True))
+    @extend_schema(summary=_("居民评价"), responses=ProjectEvaluationOutput(many=True))
     def get(self, request, pk):
         project = self.get_project()
-        return self.paginated(selectors.evaluation_list(project=project), EvaluationOutput)
+        return self.paginated(selectors.evaluation_list(project=project), ProjectEvaluationOutput)
 
-    @extend_schema(summary=_("评价项目"), request=EvaluationInput,
-                   responses={201: EvaluationOutput})
+    @extend_schema(
+        summary=_("评价项目"),
+        request=ProjectEvaluationInput,
+        responses={201: ProjectEvaluationOutput},
+    )
     def post(self, request, pk):
         project = self.get_project()
-        data = EvaluationInput(data=request.data)
+        data = ProjectEvaluationInput(data=request.data)
         data.is_valid(raise_exception=True)
         evaluation = services.evaluation_submit(
             actor=request.user, project=project, **data.validated_data
         )
-        return Response(EvaluationOutput(evaluation).data, status=status.HTTP_201_CREATED)
+        return Response(ProjectEvaluationOutput(evaluation).data, status=status.HTTP_201_CREATED)
 
 
 class ProjectCommentsApi(ProjectApi):
     pagination_class = PagePagination
-    serializer_class = CommentOutput
+    serializer_class = ProjectCommentOutput
     permission_required = {"post": "projects.comment_project"}
 
-    @extend_schema(summary=_("项目评论"), responses=CommentOutput(many=True))
+    @extend_schema(summary=_("项目评论"), responses=ProjectCommentOutput(many=True))
     def get(self, request, pk):
-        return self.paginated(selectors.comment_list(project=self.get_project()), CommentOutput)
+        comments = selectors.comment_list(project=self.get_project())
+        return self.paginated(comments, ProjectCommentOutput)
 
-    @extend_schema(summary=_("发表评论"), request=CommentInput, responses={201: CommentOutput})
+    @extend_schema(
+        summary=_("发表评论"), request=ProjectCommentInput, responses={201: ProjectCommentOutput}
+    )
     def post(self, request, pk):
         from proposals.services import comment_create
 
         project = self.get_project()
-        data = CommentInput(data=request.data)
+        data = ProjectCommentInput(data=request.data)
         data.is_valid(raise_exception=True)
-        comment = comment_create(actor=request.user, topic=project.topic, project=project,
-                                 body=data.validated_data["body"])
-        return Response(CommentOutput(comment).data, status=status.HTTP_201_CREATED)
+        comment = comment_create(
+            actor=request.user,
+            topic=project.topic,
+            project=project,
+            body=data.validated_data["body"],
+        )
+        return Response(ProjectCommentOutput(comment).data, status=status.HTTP_201_CREATED)
 
 
 class FundPoolListApi(GenericAPIView):
@@ -569,7 +602,8 @@ class FundPoolListApi(GenericAPIView):
         return self.get_paginated_response(FundPoolOutput(page, many=True).data)
 
     @extend_schema(
-        summary=_("设定专项资金池（街道管理员）"), request=FundPoolInput,
+        summary=_("设定专项资金池（街道管理员）"),
+        request=FundPoolInput,
         responses={200: FundPoolOutput, 409: OpenApiResponse(description=_("低于已分配金额"))},
     )
     def post(self, request):

@@ -40,10 +40,12 @@ class ProjectReviewWindowClock(Clock):
             body = _("评价期已结束，无居民评价，项目已结项。")
         else:
             body = _("评价期已结束，%(n)s 位居民评价，满意度 %(score)s 分，项目已结项。") % {
-                "n": subject.evaluations_count, "score": subject.satisfaction_score,
+                "n": subject.evaluations_count,
+                "score": subject.satisfaction_score,
             }
         return Message(
-            title=_("微项目“%(title)s”已结项") % {"title": subject.title}, body=body,
+            title=_("微项目“%(title)s”已结项") % {"title": subject.title},
+            body=body,
             url=project_url(subject),
         )
 
@@ -60,4 +62,3 @@ class ProjectReviewWindowClock(Clock):
         subject.satisfaction_score = closed.satisfaction_score
         subject.evaluations_count = closed.evaluations_count
         subject.closed_at = closed.closed_at
-

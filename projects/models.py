@@ -47,7 +47,11 @@ class FundPool(TimeStampedModel):
     amount = models.DecimalField(_("资金总额(元)"), **MONEY)
     note = models.CharField(_("说明"), max_length=200, blank=True)
     updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("最后设定人"),
     )
 
@@ -59,15 +63,20 @@ class FundPool(TimeStampedModel):
         ordering = ["-year", "community"]
         constraints = [
             models.UniqueConstraint(
-                fields=["community", "year"], name="fund_pool_one_per_community_year",
+                fields=["community", "year"],
+                name="fund_pool_one_per_community_year",
                 violation_error_message=_("该居民区本年度已有专项资金池。"),
             ),
-            models.CheckConstraint(condition=Q(amount__gte=0), name="fund_pool_amount_not_negative"),
+            models.CheckConstraint(
+                condition=Q(amount__gte=0), name="fund_pool_amount_not_negative"
+            ),
         ]
 
     def __str__(self):
-        return str(_("%(community)s %(year)s 年专项资金") % {"community": self.community,
-                                                            "year": self.year})
+        return str(
+            _("%(community)s %(year)s 年专项资金")
+            % {"community": self.community, "year": self.year}
+        )
 
 
 class ProjectQuerySet(models.QuerySet):
@@ -93,7 +102,11 @@ class Project(TimeStampedModel):
         "grids.Community", models.PROTECT, related_name="projects", verbose_name=_("居民区")
     )
     grid = models.ForeignKey(
-        "grids.MicroGrid", models.PROTECT, null=True, blank=True, related_name="projects",
+        "grids.MicroGrid",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="projects",
         verbose_name=_("微网格"),
     )
     title = models.CharField(_("项目名称"), max_length=100)
@@ -101,8 +114,13 @@ class Project(TimeStampedModel):
     plan = models.TextField(_("实施方案"), blank=True)
     results = models.TextField(_("实施成果"), blank=True, help_text=_("公示时填写，向居民公开"))
     lead = models.ForeignKey(
-        "residents.Resident", models.SET_NULL, null=True, blank=True, related_name="led_projects",
-        verbose_name=_("主理人"), help_text=_("牵头的居民达人"),
+        "residents.Resident",
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="led_projects",
+        verbose_name=_("主理人"),
+        help_text=_("牵头的居民达人"),
     )
     stage = models.CharField(
         _("阶段"), max_length=16, choices=Stage.choices, default=Stage.PLANNING, db_index=True
@@ -118,13 +136,21 @@ class Project(TimeStampedModel):
     review_opens_at = models.DateTimeField(_("评价开始"), null=True, blank=True)
     review_closes_at = models.DateTimeField(_("评价截止"), null=True, blank=True, db_index=True)
     satisfaction_score = models.DecimalField(
-        _("满意度"), max_digits=3, decimal_places=2, null=True, blank=True,
+        _("满意度"),
+        max_digits=3,
+        decimal_places=2,
+        null=True,
+        blank=True,
         help_text=_("结项时按居民评分的平均值计算并保存，此后不变"),
     )
     evaluations_count = models.PositiveIntegerField(_("评价人数"), default=0)
     cancelled_reason = models.TextField(_("取消原因"), blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("立项人"),
     )
 
@@ -166,11 +192,19 @@ class ProjectMember(TimeStampedModel):
         Project, models.CASCADE, related_name="members", verbose_name=_("微项目")
     )
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.CASCADE, null=True, blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("居民账号"),
     )
     resident = models.ForeignKey(
-        "residents.Resident", models.SET_NULL, null=True, blank=True, related_name="+",
+        "residents.Resident",
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("居民"),
     )
     role = models.CharField(_("角色"), max_length=16, choices=Role.choices)
@@ -184,11 +218,13 @@ class ProjectMember(TimeStampedModel):
         ordering = ["project", "joined_at", "pk"]
         constraints = [
             models.UniqueConstraint(
-                fields=["project", "user"], condition=Q(user__isnull=False),
+                fields=["project", "user"],
+                condition=Q(user__isnull=False),
                 name="project_member_once_per_user",
             ),
             models.UniqueConstraint(
-                fields=["project", "resident"], condition=Q(resident__isnull=False),
+                fields=["project", "resident"],
+                condition=Q(resident__isnull=False),
                 name="project_member_once_per_resident",
             ),
             models.CheckConstraint(
@@ -216,7 +252,11 @@ class Milestone(TimeStampedModel):
     due_on = models.DateField(_("计划完成日期"), null=True, blank=True)
     done_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
     done_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("确认人"),
     )
 
@@ -247,12 +287,21 @@ class BudgetLine(TimeStampedModel):
     source = models.CharField(_("资金来源"), max_length=20, choices=Source.choices)
     amount = models.DecimalField(_("金额(元)"), **MONEY)
     pool = models.ForeignKey(
-        FundPool, models.PROTECT, null=True, blank=True, related_name="allocations",
-        verbose_name=_("专项资金池"), help_text=_("仅专项资金需要选择"),
+        FundPool,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="allocations",
+        verbose_name=_("专项资金池"),
+        help_text=_("仅专项资金需要选择"),
     )
     description = models.CharField(_("用途说明"), max_length=200)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("登记人"),
     )
 
@@ -298,12 +347,18 @@ class Expense(TimeStampedModel):
     payee = models.CharField(_("收款方"), max_length=100)
     description = models.CharField(_("支出说明"), max_length=200)
     receipt = models.FileField(
-        _("票据"), upload_to=receipt_path, blank=True,
+        _("票据"),
+        upload_to=receipt_path,
+        blank=True,
         validators=[FileExtensionValidator(RECEIPT_EXTENSIONS)],
         help_text=_("发票或收据的照片或 PDF"),
     )
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("登记人"),
     )
 
@@ -326,7 +381,11 @@ class ProgressUpdate(TimeStampedModel):
         Project, models.CASCADE, related_name="updates", verbose_name=_("微项目")
     )
     author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("发布人"),
     )
     text = models.TextField(_("进展"))
@@ -393,7 +452,8 @@ class Evaluation(TimeStampedModel):
         ordering = ["-created_at", "-pk"]
         constraints = [
             models.UniqueConstraint(
-                fields=["project", "user"], name="evaluation_once_per_resident",
+                fields=["project", "user"],
+                name="evaluation_once_per_resident",
                 violation_error_message=_("您已评价过该项目。"),
             ),
             models.CheckConstraint(
@@ -415,7 +475,11 @@ class ProjectCovenant(TimeStampedModel):
     text = models.TextField(_("规约内容"))
     published_at = models.DateTimeField(_("发布时间"))
     published_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("发布人"),
     )
 

@@ -40,7 +40,8 @@ def is_project_team(user, project):
     from .models import ProjectMember
 
     return ProjectMember.objects.filter(
-        project=project, user=user,
+        project=project,
+        user=user,
         role__in=[ProjectMember.Role.LEAD, ProjectMember.Role.TEAM],
     ).exists()
 

@@ -147,17 +147,27 @@ def project_source_totals(*, project) -> list[dict]:
     """Budget and spending per source, each summed in the database. Two grouped queries, not
     one over a join, which would count a line's amount once per expense."""
     budgets = (
-        BudgetLine.objects.filter(project=project).values("source").annotate(t=Sum("amount"))
-        .order_by("source").values_list("source", "t")
+        BudgetLine.objects.filter(project=project)
+        .values("source")
+        .annotate(t=Sum("amount"))
+        .order_by("source")
+        .values_list("source", "t")
     )
     spent = dict(
-        Expense.objects.filter(project=project).values("budget_line__source")
-        .annotate(t=Sum("amount")).order_by().values_list("budget_line__source", "t")
+        Expense.objects.filter(project=project)
+        .values("budget_line__source")
+        .annotate(t=Sum("amount"))
+        .order_by()
+        .values_list("budget_line__source", "t")
     )
     labels = dict(BudgetLine.Source.choices)
     return [
-        {"source": source, "source_display": str(labels[source]), "budget": budget,
-         "spent": spent.get(source, Decimal("0"))}
+        {
+            "source": source,
+            "source_display": str(labels[source]),
+            "budget": budget,
+            "spent": spent.get(source, Decimal("0")),
+        }
         for source, budget in budgets
     ]
 
@@ -165,8 +175,11 @@ def project_source_totals(*, project) -> list[dict]:
 def evaluation_summary(*, project) -> dict:
     """Count, mean and the count per rating (1–5), from one grouped query."""
     per_rating = dict(
-        Evaluation.objects.filter(project=project).values("rating").annotate(n=Count("pk"))
-        .order_by().values_list("rating", "n")
+        Evaluation.objects.filter(project=project)
+        .values("rating")
+        .annotate(n=Count("pk"))
+        .order_by()
+        .values_list("rating", "n")
     )
     count = sum(per_rating.values())
     mean = None
@@ -218,23 +231,31 @@ def update_list(*, project) -> QuerySet:
 
 
 def evaluation_list(*, project) -> QuerySet:
-    return Evaluation.objects.filter(project=project).select_related("user").order_by(
-        "-created_at", "-pk"
+    return (
+        Evaluation.objects.filter(project=project)
+        .select_related("user")
+        .order_by("-created_at", "-pk")
     )
 
 
 def comment_list(*, project) -> QuerySet:
     from proposals.models import Comment
 
-    return Comment.objects.filter(project=project).select_related("author").order_by(
-        "created_at", "pk"
+    return (
+        Comment.objects.filter(project=project)
+        .select_related("author")
+        .order_by("created_at", "pk")
     )
 
 
 def fund_pool_queryset(*, actor) -> QuerySet:
-    qs = FundPool.objects.select_related("community").annotate(
-        allocated=_sum(BudgetLine, outer="pool_id", source=BudgetLine.Source.SPECIAL_FUND),
-    ).annotate(remaining=F("amount") - F("allocated"))
+    qs = (
+        FundPool.objects.select_related("community")
+        .annotate(
+            allocated=_sum(BudgetLine, outer="pool_id", source=BudgetLine.Source.SPECIAL_FUND),
+        )
+        .annotate(remaining=F("amount") - F("allocated"))
+    )
     return actor_scope(actor).filter(qs, Level.PEOPLE)
 
 

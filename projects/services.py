@@ -64,7 +64,9 @@ MAX_REVIEW_DAYS = 60
 MAX_PHOTOS = 9
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 SELF_SIGNUP_ROLES = {
-    ProjectMember.Role.TEAM, ProjectMember.Role.VOLUNTEER, ProjectMember.Role.PARTICIPANT
+    ProjectMember.Role.TEAM,
+    ProjectMember.Role.VOLUNTEER,
+    ProjectMember.Role.PARTICIPANT,
 }
 SCORE_PLACES = Decimal("0.01")
 KEEP = object()  # "leave unchanged" for optional update arguments
@@ -135,17 +137,24 @@ def actor_label(actor, project) -> str:
 
 def _event(project, *, actor, verb, note="", from_state="", to_state="", is_public=True, **data):
     return timeline_append(
-        ProjectEvent, subject_field="project", subject=project, actor=actor,
-        actor_label=actor_label(actor, project), verb=verb, note=note, from_state=from_state,
-        to_state=to_state, is_public=is_public, **data,
+        ProjectEvent,
+        subject_field="project",
+        subject=project,
+        actor=actor,
+        actor_label=actor_label(actor, project),
+        verb=verb,
+        note=note,
+        from_state=from_state,
+        to_state=to_state,
+        is_public=is_public,
+        **data,
     )
 
 
 def _audience(project):
     """Members with an account and the topic's followers: told of every stage change."""
-    from proposals.models import TopicFollow
-
     from accounts.models import User
+    from proposals.models import TopicFollow
 
     member_ids = ProjectMember.objects.filter(project=project, user__isnull=False).values("user_id")
     follower_ids = TopicFollow.objects.filter(topic_id=project.topic_id).values("user_id")
@@ -175,19 +184,33 @@ def _move(project, *, actor, to_stage, now, note="", verb=None, **data):
     from_stage = project.stage
     project.stage = to_stage
     setattr(project, STAGE_STAMP[to_stage], now)
-    _event(project, actor=actor, verb=verb or to_stage, note=note, from_state=from_stage,
-           to_state=to_stage, **data)
+    _event(
+        project,
+        actor=actor,
+        verb=verb or to_stage,
+        note=note,
+        from_state=from_stage,
+        to_state=to_stage,
+        **data,
+    )
     title = _("微项目“%(title)s”%(stage)s") % {
-        "title": project.title, "stage": Stage(to_stage).label
+        "title": project.title,
+        "stage": Stage(to_stage).label,
     }
-    notify(recipients=_audience(project), kind=f"projects.project.{to_stage}", title=title,
-           body=note, url=project_url(project), subject=project)
+    notify(
+        recipients=_audience(project),
+        kind=f"projects.project.{to_stage}",
+        title=title,
+        body=note,
+        url=project_url(project),
+        subject=project,
+    )
 
 
 def _money(value, field):
     try:
         amount = Decimal(str(value))
-    except Exception:  # noqa: BLE001 - any unparsable input is the same bad input
+    except (ArithmeticError, ValueError, TypeError):
         raise _invalid(field, _("请输入有效的金额。")) from None
     if not amount.is_finite():
         raise _invalid(field, _("请输入有效的金额。"))
@@ -239,19 +262,36 @@ def project_adopt(*, actor, topic, title, plan="", lead=None, summary="") -> Pro
     topic = topic_adopt(actor=actor, topic=topic, note=title)
     now = timezone.now()
     project = Project.objects.create(
-        topic=topic, community_id=topic.community_id, grid_id=topic.grid_id, title=title,
-        summary=summary, plan=plan, lead=lead, stage=Stage.PLANNING, planning_at=now,
+        topic=topic,
+        community_id=topic.community_id,
+        grid_id=topic.grid_id,
+        title=title,
+        summary=summary,
+        plan=plan,
+        lead=lead,
+        stage=Stage.PLANNING,
+        planning_at=now,
         created_by=actor,
     )
     if lead is not None:
         ProjectMember.objects.create(
             project=project, resident=lead, user_id=lead.account_id, role=ProjectMember.Role.LEAD
         )
-    _event(project, actor=actor, verb="adopted", to_state=Stage.PLANNING,
-           note=_("由议题“%(topic)s”立项") % {"topic": topic.title}, topic_id=topic.pk)
-    notify(recipients=_audience(project), kind="projects.project.adopted",
-           title=_("议题已立项为微项目“%(title)s”") % {"title": title},
-           url=project_url(project), subject=project)
+    _event(
+        project,
+        actor=actor,
+        verb="adopted",
+        to_state=Stage.PLANNING,
+        note=_("由议题“%(topic)s”立项") % {"topic": topic.title},
+        topic_id=topic.pk,
+    )
+    notify(
+        recipients=_audience(project),
+        kind="projects.project.adopted",
+        title=_("议题已立项为微项目“%(title)s”") % {"title": title},
+        url=project_url(project),
+        subject=project,
+    )
     return project
 
 
@@ -260,8 +300,14 @@ def project_start(*, actor, project, note="") -> Project:
     project = _lock(project)
     _require(actor, "projects.manage_project", project)
     _check_move(project, Stage.IN_PROGRESS)
-    _move(project, actor=actor, to_stage=Stage.IN_PROGRESS, now=timezone.now(),
-          note=(note or "").strip(), verb="started")
+    _move(
+        project,
+        actor=actor,
+        to_stage=Stage.IN_PROGRESS,
+        now=timezone.now(),
+        note=(note or "").strip(),
+        verb="started",
+    )
     project.save(update_fields=["stage", "in_progress_at", "updated_at"])
     return project
 
@@ -276,19 +322,35 @@ def project_publish(*, actor, project, results, review_days=DEFAULT_REVIEW_DAYS)
     if review_days is None:
         review_days = DEFAULT_REVIEW_DAYS
     if not isinstance(review_days, int) or not 1 <= review_days <= MAX_REVIEW_DAYS:
-        raise _invalid("review_days", _("公示天数须在 1 到 %(n)s 天之间。") % {"n": MAX_REVIEW_DAYS})
+        raise _invalid(
+            "review_days", _("公示天数须在 1 到 %(n)s 天之间。") % {"n": MAX_REVIEW_DAYS}
+        )
     now = timezone.now()
     project.results = results
     project.review_days = review_days
     project.review_opens_at = now
     project.review_closes_at = now + datetime.timedelta(days=review_days)
-    _move(project, actor=actor, to_stage=Stage.PUBLISHED, now=now, note=results,
-          verb="published", review_days=review_days,
-          review_closes_at=project.review_closes_at.isoformat())
-    project.save(update_fields=[
-        "stage", "published_at", "results", "review_days", "review_opens_at", "review_closes_at",
-        "updated_at",
-    ])
+    _move(
+        project,
+        actor=actor,
+        to_stage=Stage.PUBLISHED,
+        now=now,
+        note=results,
+        verb="published",
+        review_days=review_days,
+        review_closes_at=project.review_closes_at.isoformat(),
+    )
+    project.save(
+        update_fields=[
+            "stage",
+            "published_at",
+            "results",
+            "review_days",
+            "review_opens_at",
+            "review_closes_at",
+            "updated_at",
+        ]
+    )
     return project
 
 
@@ -316,15 +378,30 @@ def project_close(*, actor, project, now=None) -> Project:
     project.satisfaction_score = score
     project.evaluations_count = summary["n"]
     note = (
-        _("评价结束，%(n)s 位居民参与评价，满意度 %(score)s 分") % {"n": summary["n"], "score": score}
-        if score is not None else _("评价结束，无居民评价")
+        _("评价结束，%(n)s 位居民参与评价，满意度 %(score)s 分")
+        % {"n": summary["n"], "score": score}
+        if score is not None
+        else _("评价结束，无居民评价")
     )
-    _move(project, actor=actor, to_stage=Stage.CLOSED, now=now, note=note, verb="closed",
-          satisfaction_score=str(score) if score is not None else None,
-          evaluations_count=summary["n"])
-    project.save(update_fields=[
-        "stage", "closed_at", "satisfaction_score", "evaluations_count", "updated_at"
-    ])
+    _move(
+        project,
+        actor=actor,
+        to_stage=Stage.CLOSED,
+        now=now,
+        note=note,
+        verb="closed",
+        satisfaction_score=str(score) if score is not None else None,
+        evaluations_count=summary["n"],
+    )
+    project.save(
+        update_fields=[
+            "stage",
+            "closed_at",
+            "satisfaction_score",
+            "evaluations_count",
+            "updated_at",
+        ]
+    )
     return project
 
 
@@ -335,15 +412,22 @@ def project_cancel(*, actor, project, reason) -> Project:
     _check_move(project, Stage.CANCELLED)
     reason = _text(reason, "reason", max_length=1000)
     project.cancelled_reason = reason
-    _move(project, actor=actor, to_stage=Stage.CANCELLED, now=timezone.now(), note=reason,
-          verb="cancelled")
+    _move(
+        project,
+        actor=actor,
+        to_stage=Stage.CANCELLED,
+        now=timezone.now(),
+        note=reason,
+        verb="cancelled",
+    )
     project.save(update_fields=["stage", "cancelled_at", "cancelled_reason", "updated_at"])
     return project
 
 
 @transaction.atomic
-def project_update_plan(*, actor, project, title=KEEP, summary=KEEP, plan=KEEP,
-                        lead=KEEP) -> Project:
+def project_update_plan(
+    *, actor, project, title=KEEP, summary=KEEP, plan=KEEP, lead=KEEP
+) -> Project:
     project = _lock(project)
     _require(actor, "projects.manage_project", project)
     _require_open(project, _("修改方案"))
@@ -368,7 +452,9 @@ def project_update_plan(*, actor, project, title=KEEP, summary=KEEP, plan=KEEP,
             ).delete()
             ProjectMember.objects.filter(project=project, resident=lead).delete()
             ProjectMember.objects.create(
-                project=project, resident=lead, user_id=lead.account_id,
+                project=project,
+                resident=lead,
+                user_id=lead.account_id,
                 role=ProjectMember.Role.LEAD,
             )
     if changed:
@@ -394,8 +480,10 @@ def milestone_add(*, actor, project, title, due_on=None) -> Milestone:
 
 @transaction.atomic
 def milestone_complete(*, actor, milestone) -> Milestone:
-    milestone = Milestone.objects.select_for_update().select_related("project__community").get(
-        pk=milestone.pk
+    milestone = (
+        Milestone.objects.select_for_update()
+        .select_related("project__community")
+        .get(pk=milestone.pk)
     )
     project = milestone.project
     _require(actor, "projects.manage_project", project)
@@ -405,8 +493,9 @@ def milestone_complete(*, actor, milestone) -> Milestone:
     milestone.done_at = timezone.now()
     milestone.done_by = actor
     milestone.save(update_fields=["done_at", "done_by", "updated_at"])
-    _event(project, actor=actor, verb="milestone_done", note=milestone.title,
-           milestone_id=milestone.pk)
+    _event(
+        project, actor=actor, verb="milestone_done", note=milestone.title, milestone_id=milestone.pk
+    )
     return milestone
 
 
@@ -425,9 +514,10 @@ def member_join(*, actor, project, role=ProjectMember.Role.PARTICIPANT) -> Proje
     if ProjectMember.objects.filter(project=project, user=actor).exists():
         raise ApplicationError(_("您已报名参与该项目。"), code="conflict")
     resident = getattr(actor, "resident", None)
-    if resident is not None and ProjectMember.objects.filter(
-        project=project, resident=resident
-    ).exists():
+    if (
+        resident is not None
+        and ProjectMember.objects.filter(project=project, resident=resident).exists()
+    ):
         raise ApplicationError(_("您已报名参与该项目。"), code="conflict")
     try:
         with transaction.atomic():
@@ -436,8 +526,9 @@ def member_join(*, actor, project, role=ProjectMember.Role.PARTICIPANT) -> Proje
             )
     except IntegrityError:
         raise ApplicationError(_("您已报名参与该项目。"), code="conflict") from None
-    _event(project, actor=actor, verb="member_joined", note=ProjectMember.Role(role).label,
-           role=role)
+    _event(
+        project, actor=actor, verb="member_joined", note=ProjectMember.Role(role).label, role=role
+    )
     return member
 
 
@@ -448,7 +539,9 @@ def member_leave(*, actor, project) -> None:
     if member is None:
         raise ApplicationError(_("您未报名参与该项目。"), code="not_found")
     if member.role == ProjectMember.Role.LEAD:
-        raise ApplicationError(_("主理人不能退出项目，请联系社区工作者更换主理人。"), code="conflict")
+        raise ApplicationError(
+            _("主理人不能退出项目，请联系社区工作者更换主理人。"), code="conflict"
+        )
     _require_open(project, _("退出项目"))
     member.delete()
     _event(project, actor=actor, verb="member_left", note=member.get_role_display())
@@ -459,9 +552,9 @@ def member_leave(*, actor, project) -> None:
 
 
 def pool_allocated(pool) -> Decimal:
-    return BudgetLine.objects.filter(
-        pool=pool, source=BudgetLine.Source.SPECIAL_FUND
-    ).aggregate(total=Sum("amount"))["total"] or Decimal("0")
+    return BudgetLine.objects.filter(pool=pool, source=BudgetLine.Source.SPECIAL_FUND).aggregate(
+        total=Sum("amount")
+    )["total"] or Decimal("0")
 
 
 @transaction.atomic
@@ -492,7 +585,8 @@ def fund_pool_set(*, actor, community, year, amount, note="") -> FundPool:
     if amount < allocated:
         raise ApplicationError(
             _("已分配 %(allocated)s 元，资金总额不能低于已分配金额。") % {"allocated": allocated},
-            code="conflict", fields={"amount": _("不能低于已分配的 %(a)s 元。") % {"a": allocated}},
+            code="conflict",
+            fields={"amount": _("不能低于已分配的 %(a)s 元。") % {"a": allocated}},
         )
     pool.amount = amount
     pool.note = note
@@ -526,11 +620,22 @@ def budget_line_add(*, actor, project, source, amount, pool=None, description) -
             message = _("专项资金余额不足：剩余 %(remaining)s 元。") % {"remaining": remaining}
             raise ApplicationError(message, code="conflict", fields={"amount": message})
     line = BudgetLine.objects.create(
-        project=project, source=source, amount=amount, pool=pool, description=description,
+        project=project,
+        source=source,
+        amount=amount,
+        pool=pool,
+        description=description,
         created_by=actor,
     )
-    _event(project, actor=actor, verb="budget_line_added", note=description,
-           source=source, amount=str(amount), budget_line_id=line.pk)
+    _event(
+        project,
+        actor=actor,
+        verb="budget_line_added",
+        note=description,
+        source=source,
+        amount=str(amount),
+        budget_line_id=line.pk,
+    )
     return line
 
 
@@ -562,8 +667,9 @@ def _validate_image(image, field):
 
 
 @transaction.atomic
-def expense_record(*, actor, project, budget_line, amount, spent_on, payee, description,
-                   receipt=None) -> Expense:
+def expense_record(
+    *, actor, project, budget_line, amount, spent_on, payee, description, receipt=None
+) -> Expense:
     project = _lock(project)
     _require(actor, "projects.manage_project", project)
     amount = _positive_money(amount, "amount")
@@ -587,11 +693,25 @@ def expense_record(*, actor, project, budget_line, amount, spent_on, payee, desc
             % {"budget": line.amount, "spent": spent, "left": line.amount - spent},
         )
     expense = Expense.objects.create(
-        project=project, budget_line=line, amount=amount, spent_on=spent_on, payee=payee,
-        description=description, receipt=receipt or "", recorded_by=actor,
+        project=project,
+        budget_line=line,
+        amount=amount,
+        spent_on=spent_on,
+        payee=payee,
+        description=description,
+        receipt=receipt or "",
+        recorded_by=actor,
     )
-    _event(project, actor=actor, verb="expense_recorded", note=description, amount=str(amount),
-           payee=payee, budget_line_id=line.pk, expense_id=expense.pk)
+    _event(
+        project,
+        actor=actor,
+        verb="expense_recorded",
+        note=description,
+        amount=str(amount),
+        payee=payee,
+        budget_line_id=line.pk,
+        expense_id=expense.pk,
+    )
     return expense
 
 
@@ -615,8 +735,14 @@ def progress_post(*, actor, project, text, photos=()) -> ProgressUpdate:
     update = ProgressUpdate.objects.create(project=project, author=actor, text=text)
     for photo in photos:
         ProgressPhoto.objects.create(update=update, image=photo)
-    _event(project, actor=actor, verb="progress_posted", note=text[:200], update_id=update.pk,
-           photos=len(photos))
+    _event(
+        project,
+        actor=actor,
+        verb="progress_posted",
+        note=text[:200],
+        update_id=update.pk,
+        photos=len(photos),
+    )
     return update
 
 
@@ -649,7 +775,8 @@ def covenant_publish(*, actor, project, title, text) -> ProjectCovenant:
     _require(actor, "projects.manage_project", project)
     if project.stage in {Stage.PLANNING, Stage.CANCELLED}:
         raise ApplicationError(
-            _("项目当前处于“%(stage)s”阶段，不能发布规约。") % {"stage": project.get_stage_display()},
+            _("项目当前处于“%(stage)s”阶段，不能发布规约。")
+            % {"stage": project.get_stage_display()},
             code="conflict",
         )
     title = _text(title, "title", max_length=100)
@@ -658,9 +785,13 @@ def covenant_publish(*, actor, project, title, text) -> ProjectCovenant:
         project=project, title=title, text=text, published_at=timezone.now(), published_by=actor
     )
     _event(project, actor=actor, verb="covenant_published", note=title, covenant_id=covenant.pk)
-    notify(recipients=_audience(project), kind="projects.project.covenant",
-           title=_("微项目“%(p)s”发布了规约《%(t)s》") % {"p": project.title, "t": title},
-           url=project_url(project), subject=project)
+    notify(
+        recipients=_audience(project),
+        kind="projects.project.covenant",
+        title=_("微项目“%(p)s”发布了规约《%(t)s》") % {"p": project.title, "t": title},
+        url=project_url(project),
+        subject=project,
+    )
     return covenant
 
 

@@ -11,7 +11,7 @@ from .selectors import topic_actions
 # --- output -------------------------------------------------------------------------------
 
 
-class UnitSerializer(serializers.Serializer):
+class TopicUnitSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     name = serializers.CharField()
 
@@ -42,9 +42,9 @@ class TopicListSerializer(ActionsMixin):
     title = serializers.CharField()
     state = serializers.ChoiceField(choices=Topic.State.choices)
     state_display = serializers.CharField(source="get_state_display")
-    category = UnitSerializer()
-    community = UnitSerializer()
-    grid = UnitSerializer(allow_null=True)
+    category = TopicUnitSerializer()
+    community = TopicUnitSerializer()
+    grid = TopicUnitSerializer(allow_null=True)
     source = serializers.ChoiceField(choices=Topic.Source.choices)
     source_display = serializers.CharField(source="get_source_display")
     raised_at = serializers.DateTimeField()
@@ -80,7 +80,7 @@ class EventSerializer(serializers.Serializer):
 
 class TopicDetailSerializer(TopicListSerializer):
     body = serializers.CharField()
-    building = UnitSerializer(allow_null=True)
+    building = TopicUnitSerializer(allow_null=True)
     photos = PhotoSerializer(many=True)
     answered_at = serializers.DateTimeField(allow_null=True)
     solved_at = serializers.DateTimeField(allow_null=True)
@@ -88,7 +88,7 @@ class TopicDetailSerializer(TopicListSerializer):
     confirmed_at = serializers.DateTimeField(allow_null=True)
     declined_at = serializers.DateTimeField(allow_null=True)
     decline_reason = serializers.CharField()
-    merged_into = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
+    merged_into = serializers.IntegerField(source="merged_into_id", allow_null=True)
     merged_at = serializers.DateTimeField(allow_null=True)
     opened_for_hands_at = serializers.DateTimeField(allow_null=True)
     party_branch_hand_at = serializers.DateTimeField(allow_null=True)

@@ -19,7 +19,9 @@ environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
 # The embedded default key only ever signs sessions of a local demo; production.py
 # requires DJANGO_SECRET_KEY with no default.
-SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="embedded-default-insecure-key-for-local-demo-only")
+SECRET_KEY = env.str(
+    "DJANGO_SECRET_KEY", default="embedded-default-insecure-key-for-local-demo-only"
+)
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 
@@ -82,11 +84,7 @@ TEMPLATES = [
     },
 ]
 
-DATABASES = {
-    "default": env.db(
-        "DATABASE_URL", default=f"sqlite:///{DATA_DIR / 'portal.sqlite3'}"
-    )
-}
+DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{DATA_DIR / 'portal.sqlite3'}")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DB_CONN_MAX_AGE", default=60))
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -255,6 +253,21 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
+    # Choice sets that share a field name across apps get explicit component names.
+    "ENUM_NAME_OVERRIDES": {
+        "AccountRoleEnum": "accounts.models.Role",
+        "VerificationStatusEnum": "accounts.models.User.Verification",
+        "CommunityKindEnum": "grids.models.org.Community.Kind",
+        "GridPlaceKindEnum": "grids.models.places.GridPlace.Kind",
+        "GridResourceKindEnum": "grids.models.places.GridResource.Kind",
+        "GridRoleKindEnum": "grids.models.people.GridRoleKind",
+        "PatrolProblemStatusEnum": "grids.models.work.PatrolProblem.Status",
+        "ResidentStatusEnum": "residents.models.Resident.Status",
+        "TopicSourceEnum": "proposals.models.Topic.Source",
+        "BudgetSourceEnum": "projects.models.BudgetLine.Source",
+        "TopicSourceEnum": "proposals.models.Topic.Source",
+        "BudgetSourceEnum": "projects.models.BudgetLine.Source",
+    },
 }
 
 LOGGING = {

@@ -18,3 +18,6 @@ STORAGES = {
 # Lock-outs are tested explicitly; the cache handler keeps them out of the database rows.
 AXES_HANDLER = env.str("AXES_HANDLER", default="axes.handlers.database.AxesDatabaseHandler")
 LANGUAGE_CODE = "zh-hans"
+# Tests run before (and without) collectstatic: look files up per request instead of
+# scanning a STATIC_ROOT that does not exist yet.
+WHITENOISE_AUTOREFRESH = True

@@ -11,7 +11,9 @@ class District(TimeStampedModel):
     """区: a district leader's scope; holds several streets."""
 
     name = models.CharField(_("名称"), max_length=64, unique=True)
-    code = models.CharField(_("区划代码"), max_length=12, unique=True, help_text=_("行政区划代码，如 310104"))
+    code = models.CharField(
+        _("区划代码"), max_length=12, unique=True, help_text=_("行政区划代码，如 310104")
+    )
 
     scope_paths = ScopePaths(district="pk")
 
@@ -27,9 +29,16 @@ class District(TimeStampedModel):
 class Street(TimeStampedModel):
     """街道/镇: the tenant that runs the portal; its settings and tags are its own."""
 
-    district = models.ForeignKey(District, models.PROTECT, related_name="streets", verbose_name=_("所属区"))
+    district = models.ForeignKey(
+        District, models.PROTECT, related_name="streets", verbose_name=_("所属区")
+    )
     name = models.CharField(_("名称"), max_length=64)
-    code = models.CharField(_("区划代码"), max_length=12, unique=True, help_text=_("街道/镇的行政区划代码，如 310104003"))
+    code = models.CharField(
+        _("区划代码"),
+        max_length=12,
+        unique=True,
+        help_text=_("街道/镇的行政区划代码，如 310104003"),
+    )
     address = models.CharField(_("办公地址"), max_length=200, blank=True)
     phone = models.CharField(_("联系电话"), max_length=32, blank=True)
 
@@ -40,7 +49,9 @@ class Street(TimeStampedModel):
         verbose_name_plural = _("街道/镇")
         ordering = ["code"]
         constraints = [
-            models.UniqueConstraint(fields=["district", "name"], name="street_unique_name_in_district")
+            models.UniqueConstraint(
+                fields=["district", "name"], name="street_unique_name_in_district"
+            )
         ]
 
     def __str__(self):
@@ -51,7 +62,9 @@ class CommunityType(TimeStampedModel):
     """A street's own classification of its communities (新建商品房小区, 老旧小区, 动迁安置小区 …),
     so that dashboards compare like with like."""
 
-    street = models.ForeignKey(Street, models.CASCADE, related_name="community_types", verbose_name=_("街道"))
+    street = models.ForeignKey(
+        Street, models.CASCADE, related_name="community_types", verbose_name=_("街道")
+    )
     name = models.CharField(_("类型名称"), max_length=32)
     description = models.CharField(_("说明"), max_length=200, blank=True)
 
@@ -62,7 +75,9 @@ class CommunityType(TimeStampedModel):
         verbose_name_plural = _("居民区类型")
         ordering = ["street", "name"]
         constraints = [
-            models.UniqueConstraint(fields=["street", "name"], name="community_type_unique_in_street")
+            models.UniqueConstraint(
+                fields=["street", "name"], name="community_type_unique_in_street"
+            )
         ]
 
     def __str__(self):
@@ -76,13 +91,22 @@ class Community(TimeStampedModel):
         NEIGHBOURHOOD = "neighbourhood", _("居民区")  # 居委会 runs it
         VILLAGE = "village", _("村")  # 村委会 runs it; many became 居民区 (村改居)
 
-    street = models.ForeignKey(Street, models.PROTECT, related_name="communities", verbose_name=_("所属街道"))
+    street = models.ForeignKey(
+        Street, models.PROTECT, related_name="communities", verbose_name=_("所属街道")
+    )
     name = models.CharField(_("名称"), max_length=64)
     code = models.CharField(_("编码"), max_length=16, unique=True)
-    kind = models.CharField(_("建制"), max_length=16, choices=Kind.choices, default=Kind.NEIGHBOURHOOD)
+    kind = models.CharField(
+        _("建制"), max_length=16, choices=Kind.choices, default=Kind.NEIGHBOURHOOD
+    )
     community_type = models.ForeignKey(
-        CommunityType, models.SET_NULL, null=True, blank=True, related_name="communities",
-        verbose_name=_("类型"), help_text=_("由街道设定的小区类型，用于同类比较"),
+        CommunityType,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="communities",
+        verbose_name=_("类型"),
+        help_text=_("由街道设定的小区类型，用于同类比较"),
     )
     address = models.CharField(_("居委会地址"), max_length=200, blank=True)
     phone = models.CharField(_("联系电话"), max_length=32, blank=True)
@@ -97,7 +121,9 @@ class Community(TimeStampedModel):
         verbose_name_plural = _("居民区")
         ordering = ["code"]
         constraints = [
-            models.UniqueConstraint(fields=["street", "name"], name="community_unique_name_in_street")
+            models.UniqueConstraint(
+                fields=["street", "name"], name="community_unique_name_in_street"
+            )
         ]
 
     def __str__(self):
@@ -107,14 +133,20 @@ class Community(TimeStampedModel):
 class MicroGrid(TimeStampedModel):
     """微网格: a few buildings/stairwells plus the shops, venues and enterprises among them."""
 
-    community = models.ForeignKey(Community, models.PROTECT, related_name="grids", verbose_name=_("所属居民区"))
+    community = models.ForeignKey(
+        Community, models.PROTECT, related_name="grids", verbose_name=_("所属居民区")
+    )
     name = models.CharField(_("名称"), max_length=64)
     code = models.CharField(_("编码"), max_length=24, unique=True)
-    boundary = models.TextField(_("四至范围"), blank=True, help_text=_("文字描述网格边界，如“东至××路，南至××弄”"))
+    boundary = models.TextField(
+        _("四至范围"), blank=True, help_text=_("文字描述网格边界，如“东至××路，南至××弄”")
+    )
 
     scope_paths = ScopePaths(
-        district="community__street__district", street="community__street",
-        community="community", grid="pk",
+        district="community__street__district",
+        street="community__street",
+        community="community",
+        grid="pk",
     )
 
     class Meta:
@@ -122,7 +154,9 @@ class MicroGrid(TimeStampedModel):
         verbose_name_plural = _("微网格")
         ordering = ["code"]
         constraints = [
-            models.UniqueConstraint(fields=["community", "name"], name="grid_unique_name_in_community")
+            models.UniqueConstraint(
+                fields=["community", "name"], name="grid_unique_name_in_community"
+            )
         ]
 
     def __str__(self):
@@ -132,9 +166,15 @@ class MicroGrid(TimeStampedModel):
 class Building(TimeStampedModel):
     """楼组: a building or stairwell group, led by a building leader (楼组长)."""
 
-    grid = models.ForeignKey(MicroGrid, models.PROTECT, related_name="buildings", verbose_name=_("所属微网格"))
+    grid = models.ForeignKey(
+        MicroGrid, models.PROTECT, related_name="buildings", verbose_name=_("所属微网格")
+    )
     community = models.ForeignKey(
-        Community, models.PROTECT, related_name="buildings", verbose_name=_("所属居民区"), editable=False,
+        Community,
+        models.PROTECT,
+        related_name="buildings",
+        verbose_name=_("所属居民区"),
+        editable=False,
         help_text=_("与微网格所属居民区一致，便于按居民区筛选"),
     )
     name = models.CharField(_("楼组名称"), max_length=64, help_text=_("如“12号楼”或“3弄1-4号”"))
@@ -143,8 +183,10 @@ class Building(TimeStampedModel):
     households_estimate = models.PositiveIntegerField(_("户数(约)"), null=True, blank=True)
 
     scope_paths = ScopePaths(
-        district="community__street__district", street="community__street",
-        community="community", grid="grid",
+        district="community__street__district",
+        street="community__street",
+        community="community",
+        grid="grid",
     )
 
     class Meta:
@@ -161,7 +203,9 @@ class Building(TimeStampedModel):
     def save(self, *args, **kwargs):
         # Invariant: a building group's community is its grid's; kept here so no caller can
         # let the two disagree.
-        self.community_id = MicroGrid.objects.values_list("community_id", flat=True).get(
-            pk=self.grid_id
-        ) if self.grid_id else None
+        self.community_id = (
+            MicroGrid.objects.values_list("community_id", flat=True).get(pk=self.grid_id)
+            if self.grid_id
+            else None
+        )
         super().save(*args, **kwargs)

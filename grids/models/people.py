@@ -48,22 +48,40 @@ class GridRole(TimeStampedModel):
         MicroGrid, models.PROTECT, related_name="roles", verbose_name=_("微网格")
     )
     building = models.ForeignKey(
-        Building, models.PROTECT, null=True, blank=True, related_name="roles",
-        verbose_name=_("楼组"), help_text=_("楼组长、第二楼组长必须选择所负责的楼组；其他角色不填"),
+        Building,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="roles",
+        verbose_name=_("楼组"),
+        help_text=_("楼组长、第二楼组长必须选择所负责的楼组；其他角色不填"),
     )
     kind = models.CharField(_("角色"), max_length=32, choices=GridRoleKind.choices)
     name = models.CharField(_("姓名"), max_length=32)
     phone = models.CharField(
-        _("联系电话"), max_length=20, blank=True, validators=[validate_phone],
+        _("联系电话"),
+        max_length=20,
+        blank=True,
+        validators=[validate_phone],
         help_text=_("手机号或带区号的固定电话"),
     )
     resident = models.ForeignKey(
-        "residents.Resident", models.SET_NULL, null=True, blank=True, related_name="grid_roles",
-        verbose_name=_("对应居民"), help_text=_("如本人是本居民区居民，可关联到民情数据库中的记录"),
+        "residents.Resident",
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="grid_roles",
+        verbose_name=_("对应居民"),
+        help_text=_("如本人是本居民区居民，可关联到民情数据库中的记录"),
     )
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="grid_roles",
-        verbose_name=_("对应账号"), help_text=_("如本人有门户账号，可关联"),
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="grid_roles",
+        verbose_name=_("对应账号"),
+        help_text=_("如本人有门户账号，可关联"),
     )
     is_party_member = models.BooleanField(_("党员"), default=False)
     starts_on = models.DateField(_("任期开始"), default=timezone.localdate)
@@ -91,11 +109,13 @@ class GridRole(TimeStampedModel):
             ),
             # Backs the service's overlap check for open-ended terms.
             models.UniqueConstraint(
-                fields=["grid", "kind"], name="grid_role_one_open_grid_leader",
+                fields=["grid", "kind"],
+                name="grid_role_one_open_grid_leader",
                 condition=Q(kind=GridRoleKind.GRID_LEADER, ends_on__isnull=True),
             ),
             models.UniqueConstraint(
-                fields=["building", "kind"], name="grid_role_one_open_building_role",
+                fields=["building", "kind"],
+                name="grid_role_one_open_building_role",
                 condition=Q(kind__in=BUILDING_ROLES, ends_on__isnull=True),
             ),
         ]

@@ -61,7 +61,9 @@ class GridResource(TimeStampedModel):
         Community, models.PROTECT, related_name="grid_resources", verbose_name=_("所属居民区")
     )
     grids = models.ManyToManyField(
-        MicroGrid, related_name="resources", verbose_name=_("服务的微网格"),
+        MicroGrid,
+        related_name="resources",
+        verbose_name=_("服务的微网格"),
         help_text=_("须为本居民区的微网格，可多选"),
     )
     kind = models.CharField(_("类别"), max_length=16, choices=Kind.choices)

@@ -20,15 +20,24 @@ class VisitRecord(TimeStampedModel):
     """走访记录: one home (or shop) visit. The weekly visit round is done for a grid when the
     grid has at least one visit in that ISO week."""
 
-    grid = models.ForeignKey(MicroGrid, models.PROTECT, related_name="visits", verbose_name=_("微网格"))
+    grid = models.ForeignKey(
+        MicroGrid, models.PROTECT, related_name="visits", verbose_name=_("微网格")
+    )
     visitor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.PROTECT, related_name="grid_visits",
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        related_name="grid_visits",
         verbose_name=_("走访人"),
     )
     visited_on = models.DateField(_("走访日期"), db_index=True)
     household = models.ForeignKey(
-        "residents.Household", models.SET_NULL, null=True, blank=True, related_name="visits",
-        verbose_name=_("走访户"), help_text=_("走访居民户时选择；走访商铺、单位等可不填"),
+        "residents.Household",
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="visits",
+        verbose_name=_("走访户"),
+        help_text=_("走访居民户时选择；走访商铺、单位等可不填"),
     )
     visitee = models.CharField(
         _("走访对象"), max_length=100, blank=True, help_text=_("如“王阿姨”“××便利店”")
@@ -53,9 +62,13 @@ class VisitRecord(TimeStampedModel):
 class DiaryEntry(TimeStampedModel):
     """民情日记: what a grid leader heard and saw in their grid that day."""
 
-    grid = models.ForeignKey(MicroGrid, models.PROTECT, related_name="diary_entries", verbose_name=_("微网格"))
+    grid = models.ForeignKey(
+        MicroGrid, models.PROTECT, related_name="diary_entries", verbose_name=_("微网格")
+    )
     author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.PROTECT, related_name="grid_diary_entries",
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        related_name="grid_diary_entries",
         verbose_name=_("记录人"),
     )
     written_on = models.DateField(_("日期"), db_index=True)
@@ -75,12 +88,21 @@ class DiaryEntry(TimeStampedModel):
 class Pairing(TimeStampedModel):
     """结对: a helper (a grid leader, party member or volunteer) paired with one household."""
 
-    grid = models.ForeignKey(MicroGrid, models.PROTECT, related_name="pairings", verbose_name=_("微网格"))
+    grid = models.ForeignKey(
+        MicroGrid, models.PROTECT, related_name="pairings", verbose_name=_("微网格")
+    )
     helper_name = models.CharField(_("结对人"), max_length=32)
-    helper_phone = models.CharField(_("结对人电话"), max_length=20, blank=True, validators=[validate_phone])
+    helper_phone = models.CharField(
+        _("结对人电话"), max_length=20, blank=True, validators=[validate_phone]
+    )
     helper = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+",
-        verbose_name=_("结对人账号"), help_text=_("结对人有门户账号时可关联"),
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("结对人账号"),
+        help_text=_("结对人有门户账号时可关联"),
     )
     household = models.ForeignKey(
         "residents.Household", models.PROTECT, related_name="pairings", verbose_name=_("结对户")
@@ -109,7 +131,9 @@ class Pairing(TimeStampedModel):
 class PracticalDeed(TimeStampedModel):
     """为民实事: a practical thing done for residents of the grid."""
 
-    grid = models.ForeignKey(MicroGrid, models.PROTECT, related_name="deeds", verbose_name=_("微网格"))
+    grid = models.ForeignKey(
+        MicroGrid, models.PROTECT, related_name="deeds", verbose_name=_("微网格")
+    )
     title = models.CharField(_("实事名称"), max_length=100)
     description = models.TextField(_("具体内容"))
     done_on = models.DateField(_("完成日期"), db_index=True)
@@ -135,12 +159,19 @@ class PracticalDeed(TimeStampedModel):
 class PatrolRecord(TimeStampedModel):
     """周周巡: one patrol of the grid, with the problems found on it."""
 
-    grid = models.ForeignKey(MicroGrid, models.PROTECT, related_name="patrols", verbose_name=_("微网格"))
+    grid = models.ForeignKey(
+        MicroGrid, models.PROTECT, related_name="patrols", verbose_name=_("微网格")
+    )
     patroller = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.PROTECT, related_name="grid_patrols", verbose_name=_("巡查人")
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        related_name="grid_patrols",
+        verbose_name=_("巡查人"),
     )
     patrolled_on = models.DateField(_("巡查日期"), db_index=True)
-    route = models.CharField(_("巡查路线"), max_length=200, blank=True, help_text=_("如“1号楼—小区北门—菜场”"))
+    route = models.CharField(
+        _("巡查路线"), max_length=200, blank=True, help_text=_("如“1号楼—小区北门—菜场”")
+    )
     notes = models.TextField(_("巡查情况"), blank=True)
 
     scope_paths = GRID_WORK_PATHS
@@ -168,16 +199,24 @@ class PatrolProblem(TimeStampedModel):
         CLEARED = "cleared", _("已清除")  # solved by the grid itself
         ROUTED = "routed", _("已转派")  # beyond the grid: sent to a department
 
-    patrol = models.ForeignKey(PatrolRecord, models.CASCADE, related_name="problems", verbose_name=_("巡查记录"))
+    patrol = models.ForeignKey(
+        PatrolRecord, models.CASCADE, related_name="problems", verbose_name=_("巡查记录")
+    )
     # Always the patrol's grid; copied by the service so scope filters need no extra join.
     grid = models.ForeignKey(
-        MicroGrid, models.PROTECT, related_name="patrol_problems", verbose_name=_("微网格"),
+        MicroGrid,
+        models.PROTECT,
+        related_name="patrol_problems",
+        verbose_name=_("微网格"),
         editable=False,
     )
     description = models.TextField(_("问题描述"))
     location = models.CharField(_("位置"), max_length=100, blank=True)
     photo = models.FileField(
-        _("现场照片"), upload_to="patrol-problems/%Y/%m/", blank=True, validators=[validate_photo],
+        _("现场照片"),
+        upload_to="patrol-problems/%Y/%m/",
+        blank=True,
+        validators=[validate_photo],
         help_text=_("JPG、PNG、GIF 或 WEBP，不超过 8 MB"),
     )
     status = models.CharField(
@@ -185,7 +224,11 @@ class PatrolProblem(TimeStampedModel):
     )
     cleared_at = models.DateTimeField(_("清除时间"), null=True, blank=True)
     cleared_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("清除人"),
     )
     clearance_note = models.CharField(_("处理情况"), max_length=200, blank=True)
@@ -196,7 +239,11 @@ class PatrolProblem(TimeStampedModel):
     )
     routed_at = models.DateTimeField(_("转派时间"), null=True, blank=True)
     routed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("转派人"),
     )
     route_note = models.CharField(_("转派说明"), max_length=200, blank=True)
@@ -214,7 +261,10 @@ class PatrolProblem(TimeStampedModel):
                 condition=(
                     Q(status="open", cleared_at__isnull=True, routed_at__isnull=True)
                     | Q(status="cleared", cleared_at__isnull=False, routed_at__isnull=True)
-                    | (Q(status="routed", routed_at__isnull=False, cleared_at__isnull=True) & ~Q(department=""))
+                    | (
+                        Q(status="routed", routed_at__isnull=False, cleared_at__isnull=True)
+                        & ~Q(department="")
+                    )
                 ),
             )
         ]

@@ -38,7 +38,9 @@ def csrf_client():
 def test_resident_signs_in_with_phone(resident_account):
     client, token = csrf_client()
     response = client.post(
-        LOGIN, {"username": "13900000002", "password": PASSWORD}, format="json",
+        LOGIN,
+        {"username": "13900000002", "password": PASSWORD},
+        format="json",
         HTTP_X_CSRFTOKEN=token,
     )
     assert response.status_code == 200, response.json()
@@ -141,9 +143,7 @@ def test_token_refused_to_residents(resident_account):
 @pytest.mark.parametrize("login", ["zhang.worker", "13700000001"])
 def test_admin_form_signs_staff_in_by_username_or_phone(worker, login):
     client = Client()
-    response = client.post(
-        "/admin/login/?next=/admin/", {"username": login, "password": PASSWORD}
-    )
+    response = client.post("/admin/login/?next=/admin/", {"username": login, "password": PASSWORD})
     assert response.status_code == 302
     assert response.url == "/admin/"
     assert client.get("/admin/").status_code == 200

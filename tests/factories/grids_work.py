@@ -42,22 +42,21 @@ class GridPlaceFactory(factory.django.DjangoModelFactory):
 
 
 class GridResourceFactory(factory.django.DjangoModelFactory):
+    """Pass `grids=[...]` to link it; the community defaults to the first grid's."""
+
     class Meta:
         model = GridResource
         skip_postgeneration_save = True
 
-    community = factory.LazyAttribute(lambda o: o.grid.community)
+    community = factory.SubFactory("tests.factories.org.CommunityFactory")
     kind = GridResource.Kind.SCHOOL
     name = factory.Sequence(lambda n: f"实验小学{n}")
     offers = "暑期志愿辅导"
 
-    class Params:
-        grid = factory.SubFactory(MicroGridFactory)
-
     @factory.post_generation
-    def link(obj, create, extracted, **kwargs):
-        if create:
-            obj.grids.add(*(extracted or [obj._grid_for_link]))
+    def grids(obj, create, extracted, **kwargs):
+        if create and extracted:
+            obj.grids.add(*extracted)
 
 
 class VisitRecordFactory(factory.django.DjangoModelFactory):

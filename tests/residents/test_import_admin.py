@@ -335,3 +335,13 @@ def test_session_holds_a_token_not_the_file(actors):
 
     assert set(pending) == {"token", "path", "filename", "total"}
     assert pending["path"].startswith(UPLOAD_DIR)
+
+
+def test_upload_page_offers_the_templates_to_a_grid_leader(actors):
+    response = client_for(actors.grid_leader).get(reverse(IMPORT_URL))
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert reverse("admin:residents_resident_import_template", args=["xlsx"]) in html
+    assert 'enctype="multipart/form-data"' in html
+    assert "姓名、身份证号、性别" in html
