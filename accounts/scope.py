@@ -112,7 +112,8 @@ class Scope:
         paths = obj.scope_paths
         for path, ids in self._allowed(paths, level):
             level_name = next(
-                name for name in ("grid", "community", "street", "district")
+                name
+                for name in ("grid", "community", "street", "district")
                 if getattr(paths, name) == path
             )
             if paths.resolve(obj, level_name) in ids:
@@ -155,9 +156,16 @@ def _compute_scope(user) -> Scope:
         RoleAssignment.objects.active()
         .filter(user=user)
         .values_list(
-            "role", "district_id", "street_id", "street__district_id", "community_id",
-            "community__street_id", "community__street__district_id", "grid_id",
-            "grid__community_id", "grid__community__street_id",
+            "role",
+            "district_id",
+            "street_id",
+            "street__district_id",
+            "community_id",
+            "community__street_id",
+            "community__street__district_id",
+            "grid_id",
+            "grid__community_id",
+            "grid__community__street_id",
             "grid__community__street__district_id",
         )
     )

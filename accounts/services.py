@@ -278,7 +278,8 @@ def role_end(*, actor, assignment, ends_on=None) -> RoleAssignment | None:
     A term that had not yet begun before today is withdrawn (deleted; the history keeps it).
     Returns the assignment, or None when it was withdrawn."""
     assignment = (
-        RoleAssignment.objects.select_for_update()
+        # Lock the assignment row only; its units are read, never written.
+        RoleAssignment.objects.select_for_update(of=("self",))
         .select_related("community", "grid__community")
         .get(pk=assignment.pk)
     )

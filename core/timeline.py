@@ -19,11 +19,18 @@ from django.utils.translation import gettext_lazy as _
 class TimelineEvent(models.Model):
     at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+",
-        verbose_name=_("操作人"), help_text=_("为空表示系统自动操作（如到期提醒）"),
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("操作人"),
+        help_text=_("为空表示系统自动操作（如到期提醒）"),
     )
     actor_label = models.CharField(
-        _("操作人身份"), max_length=64, blank=True,
+        _("操作人身份"),
+        max_length=64,
+        blank=True,
         help_text=_("公开显示的身份，如“一居 社区工作者”或“居民”"),
     )
     verb = models.CharField(_("动作"), max_length=32)
@@ -38,10 +45,29 @@ class TimelineEvent(models.Model):
         ordering = ["at", "pk"]
 
 
-def timeline_append(model, *, subject_field, subject, actor, verb, note="", from_state="",
-                    to_state="", actor_label="", is_public=True, **data):
+def timeline_append(
+    model,
+    *,
+    subject_field,
+    subject,
+    actor,
+    verb,
+    note="",
+    from_state="",
+    to_state="",
+    actor_label="",
+    is_public=True,
+    **data,
+):
     """Append one event to `subject`'s timeline (call inside the change's transaction)."""
     return model.objects.create(
-        **{subject_field: subject}, actor=actor, actor_label=actor_label, verb=verb, note=note,
-        from_state=from_state, to_state=to_state, is_public=is_public, data=data,
+        **{subject_field: subject},
+        actor=actor,
+        actor_label=actor_label,
+        verb=verb,
+        note=note,
+        from_state=from_state,
+        to_state=to_state,
+        is_public=is_public,
+        data=data,
     )

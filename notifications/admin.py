@@ -24,8 +24,10 @@ class InboxAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         return request.user.is_active and request.user.is_staff
 
     def has_view_permission(self, request, obj=None):
-        return request.user.is_active and request.user.is_staff and (
-            obj is None or obj.recipient_id == request.user.pk
+        return (
+            request.user.is_active
+            and request.user.is_staff
+            and (obj is None or obj.recipient_id == request.user.pk)
         )
 
     def get_queryset(self, request):
@@ -38,19 +40,24 @@ class InboxAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     @admin.display(description=_("标题"))
     def title_link(self, obj):
         if obj.url:
-            return format_html('<a href="{}">{}</a><br><small>{}</small>', obj.url, obj.title, obj.body)
+            return format_html(
+                '<a href="{}">{}</a><br><small>{}</small>', obj.url, obj.title, obj.body
+            )
         return format_html("{}<br><small>{}</small>", obj.title, obj.body)
 
     @admin.action(description=_("标记为已读"))
     def mark_read(self, request, queryset):
-        count = notifications_mark_read(actor=request.user, ids=queryset.values_list("pk", flat=True))
-        self.message_user(request, ngettext("%d 条消息已标记为已读。", "%d 条消息已标记为已读。", count) % count)
+        count = notifications_mark_read(
+            actor=request.user, ids=queryset.values_list("pk", flat=True)
+        )
+        self.message_user(
+            request, ngettext("%d 条消息已标记为已读。", "%d 条消息已标记为已读。", count) % count
+        )
 
     @admin.action(description=_("全部标记为已读"))
     def mark_all_read(self, request, queryset):
         count = notifications_mark_all_read(actor=request.user)
         self.message_user(request, _("%d 条消息已标记为已读。") % count, messages.SUCCESS)
-
 
 
 @admin.register(Reminder)

@@ -18,8 +18,18 @@ class NotificationOutput(serializers.ModelSerializer):
 
     class Meta:
         model = Notification
-        fields = ["id", "kind", "title", "body", "url", "subject_type", "subject_id", "created_at",
-                  "read_at", "is_read"]
+        fields = [
+            "id",
+            "kind",
+            "title",
+            "body",
+            "url",
+            "subject_type",
+            "subject_id",
+            "created_at",
+            "read_at",
+            "is_read",
+        ]
         read_only_fields = fields
 
 
@@ -46,7 +56,9 @@ class NotificationListApi(ListAPIView):
 
 
 class UnreadCountApi(APIView):
-    @extend_schema(responses=inline_serializer("UnreadCount", {"unread": serializers.IntegerField()}))
+    @extend_schema(
+        responses=inline_serializer("UnreadCount", {"unread": serializers.IntegerField()})
+    )
     def get(self, request):
         return Response({"unread": notification_unread_count(actor=request.user)})
 
@@ -62,6 +74,8 @@ class NotificationReadApi(APIView):
 
 
 class NotificationReadAllApi(APIView):
-    @extend_schema(request=None, responses=inline_serializer("ReadAll", {"marked": serializers.IntegerField()}))
+    @extend_schema(
+        request=None, responses=inline_serializer("ReadAll", {"marked": serializers.IntegerField()})
+    )
     def post(self, request):
         return Response({"marked": notifications_mark_all_read(actor=request.user)})

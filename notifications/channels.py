@@ -29,7 +29,12 @@ class EmailChannel(Channel):
 
     def deliver(self, notifications):
         messages = [
-            (n.title, f"{n.body}\n\n{n.url}".strip(), settings.DEFAULT_FROM_EMAIL, [n.recipient.email])
+            (
+                n.title,
+                f"{n.body}\n\n{n.url}".strip(),
+                settings.DEFAULT_FROM_EMAIL,
+                [n.recipient.email],
+            )
             for n in notifications
             if n.recipient.email
         ]

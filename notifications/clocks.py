@@ -78,7 +78,9 @@ def reminders_schedule(*, now=None, batch=500) -> int:
             reminded = Reminder.objects.filter(clock=clock.key, level=level).values("subject_id")
             subjects = clock.due(level=level, now=now).exclude(pk__in=reminded)[:batch]
             rows = [
-                Reminder(clock=clock.key, subject_id=s.pk, level=level, due_at=clock.due_at(s, level))
+                Reminder(
+                    clock=clock.key, subject_id=s.pk, level=level, due_at=clock.due_at(s, level)
+                )
                 for s in subjects
             ]
             # ignore_conflicts: a concurrent sweep that inserted the same row first wins.
@@ -106,7 +108,9 @@ def reminders_deliver(*, now=None, batch=200) -> int:
             ids = [r.subject_id for r in reminders]
             # A subject answered between scheduling and delivery is no longer due: its row is
             # closed with nobody told.
-            still_due = set(clock.due(level=level, now=now).filter(pk__in=ids).values_list("pk", flat=True))
+            still_due = set(
+                clock.due(level=level, now=now).filter(pk__in=ids).values_list("pk", flat=True)
+            )
             subjects = {s.pk: s for s in clock.subjects([i for i in ids if i in still_due])}
             for reminder in reminders:
                 subject = subjects.get(reminder.subject_id)
@@ -115,8 +119,12 @@ def reminders_deliver(*, now=None, batch=200) -> int:
                     msg = clock.message(subject, level)
                     created = notify(
                         recipients=clock.recipients(subject, level),
-                        kind=f"{key}.{level}", title=msg.title, body=msg.body,
-                        url=msg.url, subject=subject, reminder=reminder,
+                        kind=f"{key}.{level}",
+                        title=msg.title,
+                        body=msg.body,
+                        url=msg.url,
+                        subject=subject,
+                        reminder=reminder,
                     )
                     reminder.recipients_count = len(created)
                 reminder.sent_at = now

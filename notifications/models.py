@@ -14,7 +14,10 @@ class Notification(models.Model):
     copy of the same row; the inbox row is the record that it was sent."""
 
     recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.CASCADE, related_name="notifications", verbose_name=_("接收人")
+        settings.AUTH_USER_MODEL,
+        models.CASCADE,
+        related_name="notifications",
+        verbose_name=_("接收人"),
     )
     kind = models.CharField(_("类型"), max_length=48, db_index=True)
     title = models.CharField(_("标题"), max_length=120)
@@ -23,7 +26,11 @@ class Notification(models.Model):
     subject_type = models.CharField(_("对象类型"), max_length=48, blank=True)
     subject_id = models.BigIntegerField(_("对象编号"), null=True, blank=True)
     reminder = models.ForeignKey(
-        "Reminder", models.SET_NULL, null=True, blank=True, related_name="notifications",
+        "Reminder",
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="notifications",
         verbose_name=_("提醒"),
     )
     created_at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
@@ -37,7 +44,11 @@ class Notification(models.Model):
         ordering = ["-created_at", "-pk"]
         indexes = [
             models.Index(fields=["recipient", "-created_at"]),
-            models.Index(fields=["recipient"], condition=Q(read_at__isnull=True), name="notification_unread_idx"),
+            models.Index(
+                fields=["recipient"],
+                condition=Q(read_at__isnull=True),
+                name="notification_unread_idx",
+            ),
         ]
 
     def __str__(self):
@@ -57,7 +68,9 @@ class Reminder(models.Model):
     transaction as the inbox rows it writes.
     """
 
-    clock = models.CharField(_("计时器"), max_length=64, help_text=_("如 proposals.topic.first_response"))
+    clock = models.CharField(
+        _("计时器"), max_length=64, help_text=_("如 proposals.topic.first_response")
+    )
     subject_id = models.BigIntegerField(_("对象编号"))
     level = models.CharField(_("级别"), max_length=32)
     due_at = models.DateTimeField(_("应提醒时间"))
@@ -70,11 +83,15 @@ class Reminder(models.Model):
         verbose_name_plural = _("到期提醒")
         ordering = ["-due_at"]
         constraints = [
-            models.UniqueConstraint(fields=["clock", "subject_id", "level"], name="reminder_once_per_level")
+            models.UniqueConstraint(
+                fields=["clock", "subject_id", "level"], name="reminder_once_per_level"
+            )
         ]
         indexes = [
             models.Index(fields=["clock", "level", "subject_id"]),
-            models.Index(fields=["due_at"], condition=Q(sent_at__isnull=True), name="reminder_unsent_idx"),
+            models.Index(
+                fields=["due_at"], condition=Q(sent_at__isnull=True), name="reminder_unsent_idx"
+            ),
         ]
 
     def __str__(self):

@@ -7,7 +7,9 @@ from .channels import deliver_all
 from .models import Notification
 
 
-def notify(*, recipients, kind, title, body="", url="", subject=None, subject_type="", reminder=None):
+def notify(
+    *, recipients, kind, title, body="", url="", subject=None, subject_type="", reminder=None
+):
     """Write one inbox row per distinct active recipient; hand them to the other channels after
     commit. Call inside the transaction of the change that causes the notification."""
     seen, rows = set(), []
@@ -17,9 +19,15 @@ def notify(*, recipients, kind, title, body="", url="", subject=None, subject_ty
         seen.add(user.pk)
         rows.append(
             Notification(
-                recipient=user, kind=kind, title=title[:120], body=body, url=url,
-                subject_type=subject_type or (subject._meta.label_lower if subject is not None else ""),
-                subject_id=subject.pk if subject is not None else None, reminder=reminder,
+                recipient=user,
+                kind=kind,
+                title=title[:120],
+                body=body,
+                url=url,
+                subject_type=subject_type
+                or (subject._meta.label_lower if subject is not None else ""),
+                subject_id=subject.pk if subject is not None else None,
+                reminder=reminder,
             )
         )
     created = Notification.objects.bulk_create(rows)
@@ -49,6 +57,6 @@ def notifications_mark_all_read(*, actor):
 @transaction.atomic
 def notifications_mark_read(*, actor, ids):
     """Mark some of the actor's own messages read; others' ids are silently ignored."""
-    return Notification.objects.filter(recipient=actor, pk__in=list(ids), read_at__isnull=True).update(
-        read_at=timezone.now()
-    )
+    return Notification.objects.filter(
+        recipient=actor, pk__in=list(ids), read_at__isnull=True
+    ).update(read_at=timezone.now())

@@ -19,9 +19,8 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.scope import Level
-from core.admin import ReadOnlyAdminMixin, ScopedModelAdmin
+from core.admin import ReadOnlyAdminMixin, ScopedModelAdmin, ServiceAdminMixin, ServiceModelForm
 from core.exceptions import ApplicationError
-from residents.admin import ServiceAdminMixin, ServiceModelForm
 
 from . import selectors, services
 from .models import (

@@ -9,7 +9,6 @@ number is shown only through the reveal page, which asks for a reason and logs i
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.db.models import Count
 from django.http import Http404
 from django.template.response import TemplateResponse
@@ -20,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from accounts.scope import Level, actor_scope
-from core.admin import ReadOnlyAdminMixin, ScopedModelAdmin
+from core.admin import ReadOnlyAdminMixin, ScopedModelAdmin, ServiceAdminMixin, ServiceModelForm
 from core.exceptions import ApplicationError
 
 from . import idcard, selectors, services
@@ -59,71 +58,6 @@ def tag_chip(tag):
 
 # ---------------------------------------------------------------------------------------------
 # Forms whose save is a service call
-
-
-class ServiceModelForm(forms.ModelForm):
-    """A ModelForm whose save is one service call.
-
-    The service runs at the very end of validation (after the model's own checks), so a
-    refusal becomes form errors and the page is shown again; on success the saved object
-    replaces `instance`, and the admin's save_model / save_m2m have nothing left to do.
-    """
-
-    actor = None  # set by the admin's get_form for the request
-
-    def call_service(self):
-        raise NotImplementedError
-
-    def _post_clean(self):
-        super()._post_clean()
-        self.service_called = False
-        if self.errors:
-            return
-        try:
-            result = self.call_service()
-        except ApplicationError as exc:
-            self._add_application_error(exc)
-            return
-        self.service_called = True
-        if result is not None:
-            self.instance = result
-
-    def _add_application_error(self, exc):
-        if not exc.fields:
-            self.add_error(None, exc.message)
-            return
-        for field, reasons in exc.fields.items():
-            target = self.service_field_map.get(field, field)
-            self.add_error(target if target in self.fields else None, reasons)
-
-    service_field_map = {}
-
-    def changed_values(self, names):
-        return {name: self.cleaned_data[name] for name in names if name in self.changed_data}
-
-
-class ServiceAdminMixin:
-    """Admin plumbing for ServiceModelForm: hand the form the actor, skip the admin's own saves."""
-
-    def get_form(self, request, obj=None, change=False, **kwargs):
-        form = super().get_form(request, obj, change=change, **kwargs)
-        return type(form.__name__, (form,), {"actor": request.user})
-
-    def save_model(self, request, obj, form, change):
-        """Saved by the service during validation (ServiceModelForm)."""
-
-    def save_related(self, request, form, formsets, change):
-        # Inlines here are read-only; the form's many-to-many fields were set by the service.
-        for formset in formsets:
-            self.save_formset(request, form, formset, change=change)
-
-    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
-        form = context["adminform"].form
-        if getattr(form, "service_called", False):
-            # The form passed and the service wrote, but the page is shown again (an inline
-            # failed): undo the write so that what the worker sees is what is stored.
-            transaction.set_rollback(True)
-        return super().render_change_form(request, context, add, change, form_url, obj)
 
 
 class HistoryAccessMixin:

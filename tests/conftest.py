@@ -58,7 +58,9 @@ def actors(org):
         UserFactory(username="otherworker"), Role.COMMUNITY_WORKER, org.sibling_community
     )
     a.foreign_admin = grant(UserFactory(username="foreign"), Role.STREET_ADMIN, org.foreign_street)
-    a.resident = UserFactory(username="13800000001", phone="13800000001", claimed_community=org.community)
+    a.resident = UserFactory(
+        username="13800000001", phone="13800000001", claimed_community=org.community
+    )
     a.anonymous = None
     return a
 

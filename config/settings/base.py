@@ -265,8 +265,6 @@ SPECTACULAR_SETTINGS = {
         "ResidentStatusEnum": "residents.models.Resident.Status",
         "TopicSourceEnum": "proposals.models.Topic.Source",
         "BudgetSourceEnum": "projects.models.BudgetLine.Source",
-        "TopicSourceEnum": "proposals.models.Topic.Source",
-        "BudgetSourceEnum": "projects.models.BudgetLine.Source",
     },
 }
 

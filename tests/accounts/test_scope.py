@@ -22,7 +22,9 @@ def visible(user, model, level):
 def people(org):
     return {
         "in_grid": ResidentFactory(community=org.community, grid=org.grid, name="格内居民"),
-        "sibling_grid": ResidentFactory(community=org.community, grid=org.sibling_grid, name="邻格居民"),
+        "sibling_grid": ResidentFactory(
+            community=org.community, grid=org.sibling_grid, name="邻格居民"
+        ),
         "no_grid": ResidentFactory(community=org.community, name="未分格居民"),
         "sibling_community": ResidentFactory(community=org.sibling_community, name="二居居民"),
         "other_street": ResidentFactory(community=org.sibling_street_community, name="三居居民"),
@@ -40,7 +42,10 @@ def test_grid_leader_sees_only_their_grids_residents(actors, people):
 
 def test_street_admin_sees_the_whole_street_and_nothing_beyond(actors, people):
     assert visible(actors.street_admin, Resident, Level.PEOPLE) == {
-        "格内居民", "邻格居民", "未分格居民", "二居居民",
+        "格内居民",
+        "邻格居民",
+        "未分格居民",
+        "二居居民",
     }
 
 

@@ -77,7 +77,9 @@ def test_each_level_goes_out_once_even_when_swept_repeatedly(clock, time_machine
     assert {n.title for n in Notification.objects.all()} == {"张三 soon", "张三 late"}
 
 
-def test_email_goes_to_recipients_with_an_address(clock, time_machine, django_capture_on_commit_callbacks):
+def test_email_goes_to_recipients_with_an_address(
+    clock, time_machine, django_capture_on_commit_callbacks
+):
     time_machine.move_to("2026-11-23 09:00 +0800", tick=False)
     ResidentFactory(name="李四")
     time_machine.move_to("2026-11-23 10:05 +0800", tick=False)
