@@ -66,14 +66,6 @@ def _apply_error_to_form(form, exc: ApplicationError):
         form.add_error(name if name in form.fields else None, reasons)
 
 
-class _ModuleVisibleMixin:
-    """rules' permission backend answers has_perm but not has_module_perms: show the app in
-    the admin index to whoever may view one of its models."""
-
-    def has_module_permission(self, request):
-        return self.has_view_permission(request) or self.has_add_permission(request)
-
-
 # --- Users ------------------------------------------------------------------------------------
 
 
@@ -148,7 +140,7 @@ class RejectForm(forms.Form):
 
 
 @admin.register(User)
-class UserAdmin(_ModuleVisibleMixin, ScopedModelAdmin, DjangoUserAdmin):
+class UserAdmin(ScopedModelAdmin, DjangoUserAdmin):
     add_form = StaffCreateForm
     add_form_template = "admin/change_form.html"
     list_display = (
@@ -392,7 +384,7 @@ class RoleAssignmentForm(forms.ModelForm):
 
 
 @admin.register(RoleAssignment)
-class RoleAssignmentAdmin(_ModuleVisibleMixin, ScopedModelAdmin):
+class RoleAssignmentAdmin(ScopedModelAdmin):
     form = RoleAssignmentForm
     list_display = ("user", "role", "unit_display", "starts_on", "ends_on", "granted_by")
     list_filter = ("role",)

@@ -20,6 +20,11 @@ class ScopedModelAdmin(ObjectPermissionsModelAdmin):
     scope_level = Level.PEOPLE
     list_per_page = 50
 
+    def has_module_permission(self, request):
+        # The rules backend answers object and model permissions, not Django's module
+        # permissions: without this, staff who are not superusers see an empty admin index.
+        return self.has_view_permission(request) or self.has_add_permission(request)
+
     def get_queryset(self, request):
         return actor_scope(request.user).filter(super().get_queryset(request), self.scope_level)
 

@@ -18,6 +18,7 @@ from core.demo.builder import (
     demo_logins,
 )
 from core.demo.reset import delete_demo, demo_usernames
+from core.demo.workflow import summary_lines as workflow_summary
 from grids.models import Street
 
 
@@ -102,6 +103,8 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(f"演示数据已生成 / demo built in {seconds:.1f} s"))
         for label, count in lines:
             self.stdout.write(f"  {_pad(label, 32)} {count:>8,}")
+        for line in workflow_summary(extra):
+            self.stdout.write(line)
 
     def _print_logins(self):
         existing = set(
