@@ -120,6 +120,7 @@ class DemoBuilder:
     @transaction.atomic
     def build(self) -> Built:
         from .gridwork import build_grid_work
+        from .workflow import build_workflow
 
         self._admin()
         self._org()
@@ -128,6 +129,9 @@ class DemoBuilder:
         self._staff()
         self._resident_accounts(people)
         build_grid_work(self.built, seed=self.seed)
+        self.built.extra.update(
+            build_workflow(self.built, seed=self.seed, password_hash=self._password_hash)
+        )
         return self.built
 
     # -- accounts -------------------------------------------------------------------------------

@@ -15,7 +15,15 @@ def index(client, user):
 
 def test_community_worker_sees_residents_topics_and_grid_work(client, actors):
     models = index(client, actors.worker)
-    assert {"Resident", "Household", "Topic", "Project", "MicroGrid", "VisitRecord", "Notification"} <= models
+    assert {
+        "Resident",
+        "Household",
+        "Topic",
+        "Project",
+        "MicroGrid",
+        "VisitRecord",
+        "Notification",
+    } <= models
     assert "ResidentAccessLog" not in models
     assert "Reminder" not in models
 
