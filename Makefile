@@ -27,7 +27,7 @@ demo: migrate
 # each minute) passing messages through files in ./data: no Redis to install. Stopping the
 # server (Ctrl-C) stops the worker too; its log is data/celery.log.
 run: demo
-	@mkdir -p data/celery-queue data/celery-control
+	@mkdir -p data
 	@export DJANGO_DEBUG=1 CELERY_BROKER_URL=filesystem:// CELERY_TASK_ALWAYS_EAGER=0; \
 	$(VENV)/bin/celery -A config worker --beat --pool solo --loglevel INFO \
 		--schedule data/celerybeat-schedule > data/celery.log 2>&1 & \

@@ -57,7 +57,11 @@ class InboxAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     @admin.action(description=_("全部标记为已读"))
     def mark_all_read(self, request, queryset):
         count = notifications_mark_all_read(actor=request.user)
-        self.message_user(request, _("%d 条消息已标记为已读。") % count, messages.SUCCESS)
+        self.message_user(
+            request,
+            ngettext("%d 条消息已标记为已读。", "%d 条消息已标记为已读。", count) % count,
+            messages.SUCCESS,
+        )
 
 
 @admin.register(Reminder)

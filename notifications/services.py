@@ -1,5 +1,6 @@
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from core.exceptions import ApplicationError
 
@@ -40,7 +41,7 @@ def notify(
 @transaction.atomic
 def notification_mark_read(*, actor, notification):
     if notification.recipient_id != actor.pk:
-        raise ApplicationError("不存在的消息。", code="not_found")
+        raise ApplicationError(_("不存在的消息。"), code="not_found")
     if notification.read_at is None:
         notification.read_at = timezone.now()
         notification.save(update_fields=["read_at"])

@@ -153,6 +153,8 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
     # `make run` runs a real worker and beat with no server installed: kombu's filesystem
     # transport passes messages through files in ./data.
     _queue_dir = str(DATA_DIR / "celery-queue")
+    for _folder in ("celery-queue", "celery-control"):
+        (DATA_DIR / _folder).mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": _queue_dir,
         "data_folder_out": _queue_dir,
