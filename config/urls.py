@@ -13,6 +13,7 @@ api_v1 = [
     path("", include("notifications.urls")),
     path("", include("proposals.urls")),
     path("", include("projects.urls")),
+    path("", include("volunteers.urls")),
 ]
 
 urlpatterns = [

@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "notifications",
     "proposals",
     "projects",
+    "volunteers",
 ]
 
 MIDDLEWARE = [
