@@ -89,7 +89,8 @@ def build_csv(*, rows: int, updates: float, seed: int) -> tuple[bytes, int]:
             encrypted, name = existing[n]
             number = crypto.decrypt(encrypted, purpose=ID_NUMBER_PURPOSE)
         else:
-            number = fictional_id_number(n)
+            # Each seed its own range of numbers, so that two runs at once do not collide.
+            number = fictional_id_number(seed * 200_000 + n)
             name = rng.choice(surnames) + "".join(rng.sample(given, 2))
         tags = "、".join(rng.sample(tag_names, rng.choice([0, 0, 1, 1, 2])))
         writer.writerow(

@@ -5,7 +5,7 @@ import datetime
 import pytest
 
 from core.exceptions import ApplicationError
-from residents import services
+from residents import importing, services
 from residents.importing import import_residents, preview_import
 from residents.models import Household, Resident, Tag, TagFamily
 from tests.factories.residents import TagFactory
@@ -179,29 +179,47 @@ def test_every_bad_row_is_reported_in_row_order(org, actors, units):
     assert Resident.objects.count() == 0
 
 
-def test_a_late_failure_in_a_service_rolls_back_rows_already_written(
-    org, actors, units, monkeypatch
-):
-    real_create = services.resident_create
-    calls = []
-
-    def create_then_fail(**kwargs):
-        calls.append(kwargs["name"])
-        if len(calls) == 2:
-            raise ApplicationError("电话号码已停用", fields={"phone": ["电话号码已停用"]})
-        return real_create(**kwargs)
-
-    monkeypatch.setattr(services, "resident_create", create_then_fail)
-
-    report = import_residents(actor=actors.worker, data=csv_file(two_rows(org)), filename="a.csv")
-
-    assert calls == ["张桂英", "李建国"]
-    assert [(e.row, e.column, e.message) for e in report.errors] == [
-        (3, "联系电话", "电话号码已停用")
+def test_a_late_failure_rolls_back_the_batches_already_written(org, actors, units, monkeypatch):
+    # given: one row per batch, and the third row's ID number registered by someone else
+    # after the file was validated (a late failure, past two written batches)
+    rows = [
+        *two_rows(org),
+        row(姓名="王芳", 身份证号=id_number(3), 楼组="1号楼", 室号="501", 标签="新标签"),
     ]
-    assert not report.written and report.created == 0
-    assert Resident.objects.count() == 0 and Tag.objects.count() == 0
-    assert Household.objects.count() == 0
+    monkeypatch.setattr(importing, "WRITE_BATCH", 1)
+    real_validate = importing.validate
+
+    def validate_then_race(**kwargs):
+        result = real_validate(**kwargs)
+        services.resident_create(
+            actor=actors.street_admin,
+            community=org.sibling_community,
+            name="别处登记",
+            id_number=id_number(3),
+        )
+        return result
+
+    monkeypatch.setattr(importing, "validate", validate_then_race)
+    seen = []
+
+    # when
+    report = import_residents(
+        actor=actors.worker,
+        data=csv_file(rows),
+        filename="a.csv",
+        progress=lambda done, total: seen.append(done),
+    )
+
+    # then: the first two rows were written before the failure, and none of it is kept
+    assert seen == [1, 2]
+    assert [(e.row, e.column) for e in report.errors] == [(4, "身份证号")]
+    assert "已有居民登记" in report.errors[0].message
+    assert not report.written and (report.created, report.updated) == (0, 0)
+    assert list(Resident.objects.values_list("name", flat=True)) == ["别处登记"]
+    assert Household.objects.count() == 0 and Tag.objects.count() == 0
+    # only the other registration's history is left
+    assert set(Resident.history.values_list("name", flat=True)) == {"别处登记"}
+    assert Household.history.count() == 0
 
 
 def test_tags_are_matched_by_name_and_created_when_new(org, actors, units):
@@ -335,7 +353,8 @@ def test_preview_masks_id_numbers_and_writes_nothing(org, actors, units):
     assert Resident.objects.count() == 0
 
 
-def test_progress_is_reported_up_to_the_total(org, actors, units):
+def test_progress_is_reported_per_batch_up_to_the_total(org, actors, units, monkeypatch):
+    monkeypatch.setattr(importing, "WRITE_BATCH", 100)
     seen = []
     rows = [row(姓名=f"居民{n}", 身份证号=id_number(n)) for n in range(1, 251)]
 
