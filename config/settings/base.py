@@ -8,6 +8,7 @@ production shape (PostgreSQL, Redis as Celery broker and cache).
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -171,8 +172,13 @@ CELERY_TASK_TIME_LIMIT = 10 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 9 * 60
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-# The one periodic job of the reminders: a sweep each minute (notifications/clocks.py).
+# Periodic jobs, declared here and run by exactly one beat: the reminder sweep each minute
+# (notifications/clocks.py) and the points expiry each night (volunteers/services/points.py).
 CELERY_BEAT_SCHEDULE = {
+    "expire-points": {
+        "task": "volunteers.expire_points",
+        "schedule": crontab(hour=2, minute=0),
+    },
     "sweep-reminders": {
         "task": "notifications.sweep_reminders",
         "schedule": env.float("REMINDER_SWEEP_SECONDS", default=60.0),
