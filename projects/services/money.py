@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from core.exceptions import ApplicationError
 
-from ..models import RECEIPT_EXTENSIONS, BudgetLine, Expense, FundPool
+from ..models import RECEIPT_EXTENSIONS, BudgetLine, Expense, FundPool, Project
 from ._common import (
     MAX_UPLOAD_BYTES,
     _event,
@@ -47,9 +47,32 @@ def _positive_money(value, field):
 
 
 def pool_allocated(pool) -> Decimal:
-    return BudgetLine.objects.filter(pool=pool, source=BudgetLine.Source.SPECIAL_FUND).aggregate(
-        total=Sum("amount")
-    )["total"] or Decimal("0")
+    """What a pool has given out: every special-fund line of a live project, and of a cancelled
+    project only what it spent (a cancelled project cannot spend more, so the rest goes back to
+    the pool the moment it is cancelled; no row is edited, the rule is in this sum)."""
+    lines = BudgetLine.objects.filter(pool=pool, source=BudgetLine.Source.SPECIAL_FUND)
+    live = lines.exclude(project__stage=Project.Stage.CANCELLED).aggregate(total=Sum("amount"))
+    spent_by_cancelled = Expense.objects.filter(
+        budget_line__in=lines.filter(project__stage=Project.Stage.CANCELLED)
+    ).aggregate(total=Sum("amount"))
+    return (live["total"] or Decimal("0")) + (spent_by_cancelled["total"] or Decimal("0"))
+
+
+def project_fund_release(project) -> list[tuple[FundPool, Decimal]]:
+    """For a project being cancelled (its row locked): lock the pools it draws on, in pk order
+    like every other allocation, and say how much of each goes back (allocated minus spent)."""
+    lines = BudgetLine.objects.filter(project=project, source=BudgetLine.Source.SPECIAL_FUND)
+    pool_ids = sorted(set(lines.values_list("pool_id", flat=True)))
+    released = []
+    for pool in FundPool.objects.select_for_update().filter(pk__in=pool_ids).order_by("pk"):
+        allocated = lines.filter(pool=pool).aggregate(total=Sum("amount"))["total"]
+        spent = Expense.objects.filter(budget_line__in=lines.filter(pool=pool)).aggregate(
+            total=Sum("amount")
+        )["total"] or Decimal("0")
+        left = (allocated - spent).quantize(Decimal("0.01"))
+        if left > 0:
+            released.append((pool, left))
+    return released
 
 
 @transaction.atomic

@@ -25,6 +25,7 @@ from ._common import (
     _text,
     project_url,
 )
+from .money import project_fund_release
 
 # The one table of legal stage moves. Closing happens at the end of the review window (the
 # clock) or by staff after it; a project is cancelled only before it is published, since a
@@ -263,6 +264,7 @@ def project_cancel(*, actor, project, reason) -> Project:
     _require(actor, "projects.manage_project", project)
     _check_move(project, Stage.CANCELLED)
     reason = _text(reason, "reason", max_length=1000)
+    released = project_fund_release(project)
     project.cancelled_reason = reason
     _move(
         project,
@@ -273,6 +275,16 @@ def project_cancel(*, actor, project, reason) -> Project:
         verb="cancelled",
     )
     project.save(update_fields=["stage", "cancelled_at", "cancelled_reason", "updated_at"])
+    for pool, amount in released:
+        # On the public record: the unspent special funds went back to the community's pool.
+        _event(
+            project,
+            actor=actor,
+            verb="funds_released",
+            note=_("%(year)s 年专项资金退回 %(amount)s 元") % {"year": pool.year, "amount": amount},
+            amount=str(amount),
+            pool_id=pool.pk,
+        )
     return project
 
 

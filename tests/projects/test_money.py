@@ -277,3 +277,61 @@ def test_concurrent_allocations_never_overdraw_the_pool(org, actors):
     assert sorted(outcomes) == ["conflict"] * 7 + ["ok"] * 3
     total = BudgetLine.objects.filter(pool=pool).aggregate(t=Sum("amount"))["t"]
     assert total == Decimal("9000.00") <= pool.amount
+
+
+def test_cancelling_a_project_returns_its_unspent_special_funds_to_the_pool(
+    actors, org, project, pool, resident
+):
+    import datetime
+
+    # given: 4,000 of a 10,000 pool allocated to the project, 1,500 of it spent
+    services.project_start(actor=actors.worker, project=project)
+    line = services.budget_line_add(
+        actor=actors.worker,
+        project=project,
+        source="special_fund",
+        amount=Decimal("4000"),
+        pool=pool,
+        description="专项",
+    )
+    services.expense_record(
+        actor=actors.worker,
+        project=project,
+        budget_line=line,
+        amount=Decimal("1500"),
+        spent_on=datetime.date(2026, 1, 2),
+        payee="五金店",
+        description="灯具",
+    )
+    assert services.pool_allocated(pool) == Decimal("4000")
+
+    # when
+    services.project_cancel(actor=actors.worker, project=project, reason="居民意见变化")
+
+    # then: only what was spent stays allocated; the public timeline says what went back
+    assert services.pool_allocated(pool) == Decimal("1500")
+    event = project.events.get(verb="funds_released")
+    assert event.data["amount"] == "2500.00"
+    assert "2500" in event.note
+    # and another project may now use the 8,500 left
+    other = adopted_project(
+        worker=actors.worker, community=org.community, grid=org.grid, lead=resident.resident
+    )
+    services.project_start(actor=actors.worker, project=other)
+    services.budget_line_add(
+        actor=actors.worker,
+        project=other,
+        source="special_fund",
+        amount=Decimal("8500"),
+        pool=pool,
+        description="专项",
+    )
+    with pytest.raises(ApplicationError):
+        services.budget_line_add(
+            actor=actors.worker,
+            project=other,
+            source="special_fund",
+            amount=Decimal("0.01"),
+            pool=pool,
+            description="专项",
+        )
