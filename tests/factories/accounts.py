@@ -1,3 +1,5 @@
+import datetime
+
 import factory
 
 from accounts.models import ROLE_UNIT, Role, RoleAssignment, User
@@ -27,9 +29,17 @@ class RoleFactory(factory.django.DjangoModelFactory):
     role = Role.COMMUNITY_WORKER
 
 
-def grant(user, role, unit):
+# Roles in tests began long ago, so that a test which moves the clock to a fixed day still finds
+# them in force whatever the real date is when the suite runs (a term that starts "today" made
+# every fixed-date test fail once that day had passed).
+GRANTED_SINCE = datetime.date(2020, 1, 1)
+
+
+def grant(user, role, unit, *, starts_on=GRANTED_SINCE):
     """Give `user` `role` over `unit` (a District, Street, Community or MicroGrid)."""
-    RoleAssignment.objects.create(user=user, role=role, **{ROLE_UNIT[role]: unit})
+    RoleAssignment.objects.create(
+        user=user, role=role, starts_on=starts_on, **{ROLE_UNIT[role]: unit}
+    )
     if not user.is_staff:
         user.is_staff = True
         user.save(update_fields=["is_staff"])
