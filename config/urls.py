@@ -14,15 +14,19 @@ api_v1 = [
     path("", include("proposals.urls")),
     path("", include("projects.urls")),
     path("", include("volunteers.urls")),
+    path("", include("dashboards.urls")),
+    path("", include("board.urls")),
 ]
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("dashboard/", include("dashboards.page_urls")),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz/", healthz, name="healthz"),
+    path("", include("pages.urls")),
 ]
 
 if settings.DEBUG:

@@ -11,6 +11,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
+from django.db.models import Count
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 
@@ -23,6 +24,7 @@ from .models import (
     Building,
     Community,
     CommunityType,
+    Compound,
     DiaryEntry,
     District,
     GridPlace,
@@ -257,7 +259,7 @@ class CommunityAdmin(ServiceModelAdmin):
 
 class BuildingInline(ServiceInline):
     model = Building
-    fields = ["name", "address", "floors", "households_estimate"]
+    fields = ["name", "compound", "address", "floors", "households_estimate"]
     verbose_name_plural = _("楼组(保存微网格后可添加)")
 
     def service_create(self, request, data):
@@ -309,12 +311,49 @@ class MicroGridAdmin(ServiceModelAdmin):
         return services.micro_grid_update(actor=request.user, grid=obj, **data)
 
 
+@admin.register(Compound)
+class CompoundAdmin(ServiceModelAdmin):
+    list_display = ["name", "community", "building_count", "address", "is_active", "ended_on"]
+    list_filter = ["is_active", "community__street", "community"]
+    search_fields = ["name", "address"]
+    list_select_related = ["community"]
+    readonly_fields = ["ended_on", "building_names"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(building_total=Count("buildings"))
+
+    def get_exclude(self, request, obj=None):
+        # A new compound is in use; ending one is a change of an existing compound.
+        return ["is_active"] if obj is None else []
+
+    def get_readonly_fields(self, request, obj=None):
+        # A compound's community is fixed: its building groups and notices hang on it.
+        return [*self.readonly_fields, "community"] if obj else self.readonly_fields
+
+    @admin.display(description=_("楼组数"), ordering="building_total")
+    def building_count(self, obj):
+        return obj.building_total
+
+    @admin.display(description=_("所含楼组"))
+    def building_names(self, obj):
+        if obj is None or obj.pk is None:
+            return "-"
+        names = list(obj.buildings.order_by("name").values_list("name", flat=True))
+        return "、".join(names) or _("（尚未划入楼组，请在楼组页面选择所属小区）")
+
+    def service_create(self, request, data):
+        return services.compound_create(actor=request.user, **data)
+
+    def service_update(self, request, obj, data):
+        return services.compound_update(actor=request.user, compound=obj, **data)
+
+
 @admin.register(Building)
 class BuildingAdmin(ServiceModelAdmin):
-    list_display = ["name", "grid", "community", "floors", "households_estimate"]
-    list_filter = ["community"]
+    list_display = ["name", "grid", "community", "compound", "floors", "households_estimate"]
+    list_filter = ["community", "compound"]
     search_fields = ["name", "address"]
-    list_select_related = ["grid", "community"]
+    list_select_related = ["grid", "community", "compound"]
 
     def service_create(self, request, data):
         return services.building_create(actor=request.user, **data)

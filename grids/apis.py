@@ -212,6 +212,21 @@ class BuildingDetailApi(DetailApi):
     permission_required = "grids.view_building"
 
 
+@documented(TREE)
+class CompoundListApi(ListApi):
+    selector = selectors.compound_list
+    output_serializer = s.CompoundOut
+    filterset_class = filters.CompoundFilter
+    permission_required = "grids.view_compound"
+
+
+@documented(TREE)
+class CompoundDetailApi(DetailApi):
+    selector = selectors.compound_list
+    output_serializer = s.CompoundOut
+    permission_required = "grids.view_compound"
+
+
 # Grid roles ------------------------------------------------------------------------------------
 
 ROLES = "网格角色"

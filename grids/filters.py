@@ -7,6 +7,7 @@ from .models import (
     Building,
     Community,
     CommunityType,
+    Compound,
     DiaryEntry,
     District,
     GridPlace,
@@ -68,7 +69,16 @@ class BuildingFilter(df.FilterSet):
 
     class Meta:
         model = Building
-        fields = ["grid", "community", "name"]
+        fields = ["grid", "community", "compound", "name"]
+
+
+class CompoundFilter(df.FilterSet):
+    street = df.NumberFilter(field_name="community__street", label=_("街道"))
+    name = df.CharFilter(lookup_expr="icontains", label=_("名称包含"))
+
+    class Meta:
+        model = Compound
+        fields = ["community", "street", "name", "is_active"]
 
 
 class GridWorkFilter(df.FilterSet):

@@ -84,7 +84,7 @@ for action in ("add", "change"):
 rules.add_perm("grids.view_community", can_read_tree)
 rules.add_perm("grids.add_community", is_superuser | (is_street_admin & obj_in_admin_street))
 rules.add_perm("grids.change_community", can_manage_community)
-for model in ("microgrid", "building"):
+for model in ("microgrid", "building", "compound"):
     rules.add_perm(f"grids.view_{model}", can_read_tree)
     rules.add_perm(f"grids.add_{model}", can_manage_community)
     rules.add_perm(f"grids.change_{model}", can_manage_community)

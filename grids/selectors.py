@@ -19,6 +19,7 @@ from .models import (
     Building,
     Community,
     CommunityType,
+    Compound,
     DiaryEntry,
     District,
     GridPlace,
@@ -74,7 +75,17 @@ def grid_list(*, actor, level: Level = Level.PUBLIC) -> QuerySet:
 
 
 def building_list(*, actor) -> QuerySet:
-    qs = Building.objects.select_related("grid", "community")
+    qs = Building.objects.select_related("grid", "community", "compound")
+    return _scoped(actor, qs, Level.PUBLIC)
+
+
+def compound_list(*, actor) -> QuerySet:
+    """Compounds of the communities the actor sees (a resident: their own community's)."""
+    qs = (
+        Compound.objects.select_related("community")
+        .annotate(building_count=Count("buildings", distinct=True))
+        .order_by("community__code", "name")  # aggregation drops Meta.ordering
+    )
     return _scoped(actor, qs, Level.PUBLIC)
 
 

@@ -11,6 +11,7 @@ from .models import (
     Building,
     Community,
     CommunityType,
+    Compound,
     DiaryEntry,
     District,
     GridPlace,
@@ -92,13 +93,32 @@ class GridOut(serializers.ModelSerializer):
         fields = ["id", "name", "code", "community", "boundary"]
 
 
+class CompoundOut(serializers.ModelSerializer):
+    community = RefSerializer()
+    building_count = serializers.IntegerField()
+
+    class Meta:
+        model = Compound
+        fields = ["id", "name", "community", "address", "is_active", "ended_on", "building_count"]
+
+
 class BuildingOut(serializers.ModelSerializer):
     grid = RefSerializer()
     community = RefSerializer()
+    compound = RefSerializer(allow_null=True)
 
     class Meta:
         model = Building
-        fields = ["id", "name", "grid", "community", "address", "floors", "households_estimate"]
+        fields = [
+            "id",
+            "name",
+            "grid",
+            "community",
+            "compound",
+            "address",
+            "floors",
+            "households_estimate",
+        ]
 
 
 class GridRoleOut(serializers.ModelSerializer):

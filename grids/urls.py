@@ -14,6 +14,8 @@ urlpatterns = [
     path("grids/<int:pk>/", apis.GridDetailApi.as_view(), name="grid-detail"),
     path("buildings/", apis.BuildingListApi.as_view(), name="building-list"),
     path("buildings/<int:pk>/", apis.BuildingDetailApi.as_view(), name="building-detail"),
+    path("compounds/", apis.CompoundListApi.as_view(), name="compound-list"),
+    path("compounds/<int:pk>/", apis.CompoundDetailApi.as_view(), name="compound-detail"),
     path("grid-roles/", apis.GridRoleListApi.as_view(), name="grid-role-list"),
     path("grid-roles/<int:pk>/", apis.GridRoleDetailApi.as_view(), name="grid-role-detail"),
     path(

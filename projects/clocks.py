@@ -34,8 +34,6 @@ class ProjectReviewWindowClock(Clock):
         return community_staff(subject)
 
     def message(self, subject, level) -> Message:
-        from .services import project_url
-
         if subject.satisfaction_score is None:
             body = _("评价期已结束，无居民评价，项目已结项。")
         else:
@@ -46,7 +44,7 @@ class ProjectReviewWindowClock(Clock):
         return Message(
             title=_("微项目“%(title)s”已结项") % {"title": subject.title},
             body=body,
-            url=project_url(subject),
+            url=f"/admin/projects/project/{subject.pk}/change/",
         )
 
     def on_fire(self, subject, level, *, now):

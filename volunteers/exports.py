@@ -7,21 +7,20 @@ from decimal import Decimal
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
 from .models import Activity, Attendance, TeamMembership
+from .selectors.certificates import certificates_for
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 TITLE_FONT = Font(bold=True, size=14)
 BOLD = Font(bold=True)
 
 
-def _approved(user_id, year=None):
-    qs = Attendance.objects.filter(user_id=user_id, status=Attendance.Status.APPROVED)
-    if year is not None:
-        qs = qs.filter(activity__starts_at__year=year)
-    return qs
+def _times(n):
+    return ngettext("%(n)s 次", "%(n)s 次", n) % {"n": n}
 
 
 def _local(dt):
@@ -47,44 +46,42 @@ def _to_bytes(workbook):
 
 def volunteer_certificate_xlsx(profiles, *, year=None) -> bytes:
     """One sheet per volunteer: their approved service (in `year`, or all of it) and the total,
-    ready to print and stamp by the community."""
+    ready to print and stamp by the community (the same figures as the printable page)."""
     workbook = Workbook()
     workbook.remove(workbook.active)
     used = set()
-    today = timezone.localdate()
-    for profile in profiles:
-        sheet = workbook.create_sheet(_sheet_title(profile.user.get_full_name(), used))
-        rows = list(
-            _approved(profile.user_id, year)
-            .select_related("activity__community")
-            .order_by("activity__starts_at", "pk")
-        )
-        total = sum((row.hours or Decimal("0") for row in rows), start=Decimal("0"))
+    for certificate in certificates_for(profiles, year=year):
+        sheet = workbook.create_sheet(_sheet_title(certificate.name, used))
+        total = certificate.total_hours
         sheet.append([_("志愿服务时长证明")])
         sheet["A1"].font = TITLE_FONT
-        sheet.append([_("姓名"), profile.user.get_full_name()])
-        sheet.append([_("服务居民区"), str(profile.community)])
+        sheet.append([_("姓名"), certificate.name])
+        sheet.append([_("服务居民区"), str(certificate.community)])
         sheet.append([_("统计期间"), str(year) if year else _("全部")])
         sheet.append([])
         sheet.append([_("日期"), _("活动"), _("地点"), _("服务时长(小时)")])
         for cell in sheet[sheet.max_row]:
             cell.font = BOLD
-        for attendance in rows:
-            activity = attendance.activity
-            sheet.append(
-                [_local(activity.starts_at), activity.title, activity.place, attendance.hours]
-            )
-        sheet.append([_("合计"), _("%(n)s 次") % {"n": len(rows)}, "", total])
+        for row in certificate.rows:
+            sheet.append([_local(row.starts_at), row.title, row.place, row.hours])
+        sheet.append([_("合计"), _times(certificate.count), "", total])
         for cell in sheet[sheet.max_row]:
             cell.font = BOLD
         sheet.append([])
         sheet.append(
             [
                 _("兹证明 %(name)s 同志在本居民区累计参加志愿服务 %(hours)s 小时。")
-                % {"name": profile.user.get_full_name(), "hours": total}
+                % {"name": certificate.name, "hours": total}
             ]
         )
-        sheet.append([_("出具单位"), str(profile.community), _("出具日期"), today.isoformat()])
+        sheet.append(
+            [
+                _("出具单位"),
+                str(certificate.community),
+                _("出具日期"),
+                certificate.issued_on.isoformat(),
+            ]
+        )
         sheet.column_dimensions["A"].width = 18
         sheet.column_dimensions["B"].width = 30
         sheet.column_dimensions["C"].width = 20
@@ -128,7 +125,13 @@ def team_year_record_xlsx(team, *, year) -> bytes:
             ]
         )
     activities_sheet.append(
-        [_("合计"), _("%(n)s 次活动") % {"n": len(activities)}, "", total_people, total_hours]
+        [
+            _("合计"),
+            ngettext("%(n)s 次活动", "%(n)s 次活动", len(activities)) % {"n": len(activities)},
+            "",
+            total_people,
+            total_hours,
+        ]
     )
     for cell in activities_sheet[activities_sheet.max_row]:
         cell.font = BOLD

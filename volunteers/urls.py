@@ -1,5 +1,5 @@
 """The volunteers API: each sub-domain's module declares its own `urlpatterns`."""
 
-from .apis import activities, points
+from .apis import activities, certificates, points
 
-urlpatterns = activities.urlpatterns + points.urlpatterns
+urlpatterns = activities.urlpatterns + certificates.urlpatterns + points.urlpatterns

@@ -49,6 +49,9 @@ INSTALLED_APPS = [
     "proposals",
     "projects",
     "volunteers",
+    "dashboards",
+    "board",
+    "pages",
 ]
 
 MIDDLEWARE = [
@@ -182,6 +185,11 @@ CELERY_BEAT_SCHEDULE = {
     "sweep-reminders": {
         "task": "notifications.sweep_reminders",
         "schedule": env.float("REMINDER_SWEEP_SECONDS", default=60.0),
+    },
+    # Notices published for a later time reach the residents' inboxes when that time comes.
+    "board-notify-due-notices": {
+        "task": "board.notify_due_notices",
+        "schedule": env.float("BOARD_NOTICE_SWEEP_SECONDS", default=60.0),
     },
 }
 

@@ -21,3 +21,15 @@ LANGUAGE_CODE = "zh-hans"
 # Tests run before (and without) collectstatic: look files up per request instead of
 # scanning a STATIC_ROOT that does not exist yet.
 WHITENOISE_AUTOREFRESH = True
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    # A file, not Django's shared in-memory test database: the browser tests' live server
+    # answers a page's parallel requests in several threads, and one in-memory connection
+    # shared by them can deadlock; with a file each thread has its own connection and waits
+    # for SQLite's lock (timeout above). Named per process so that parallel runs don't meet.
+    import os
+
+    DATA_DIR.mkdir(parents=True, exist_ok=True)
+    DATABASES["default"]["TEST"] = {  # noqa: F405
+        "NAME": str(DATA_DIR / f"test-{os.getpid()}.sqlite3")
+    }

@@ -119,7 +119,9 @@ class DemoBuilder:
 
     @transaction.atomic
     def build(self) -> Built:
+        from .board import build_board
         from .gridwork import build_grid_work
+        from .volunteers import build_volunteers
         from .workflow import build_workflow
 
         self._admin()
@@ -132,6 +134,8 @@ class DemoBuilder:
         self.built.extra.update(
             build_workflow(self.built, seed=self.seed, password_hash=self._password_hash)
         )
+        self.built.extra.update(build_volunteers(self.built, seed=self.seed))
+        self.built.extra.update(build_board(self.built, seed=self.seed))
         return self.built
 
     # -- accounts -------------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-from .org import Building, Community, CommunityType, District, MicroGrid, Street
+from .org import Building, Community, CommunityType, Compound, District, MicroGrid, Street
 from .people import BUILDING_ROLES, SINGLE_HOLDER_ROLES, GridRole, GridRoleKind
 from .places import GridPlace, GridResource
 from .work import (
@@ -18,6 +18,7 @@ __all__ = [
     "Building",
     "Community",
     "CommunityType",
+    "Compound",
     "DiaryEntry",
     "District",
     "GridPlace",

@@ -163,6 +163,44 @@ class MicroGrid(TimeStampedModel):
         return self.name
 
 
+class Compound(TimeStampedModel):
+    """小区: a residential compound of a community, made of building groups. Notices and
+    consultations address it, and property governance (owners' committees, property
+    companies) hangs on it. A building group belongs to at most one compound."""
+
+    community = models.ForeignKey(
+        Community, models.PROTECT, related_name="compounds", verbose_name=_("所属居民区")
+    )
+    name = models.CharField(_("小区名称"), max_length=64, help_text=_("如“望春里一期”"))
+    address = models.CharField(_("地址"), max_length=200, blank=True)
+    # Compounds are merged or renamed, never deleted: an ended compound keeps its buildings'
+    # history readable and can no longer take new buildings.
+    is_active = models.BooleanField(_("在用"), default=True)
+    ended_on = models.DateField(_("停用日期"), null=True, blank=True)
+
+    scope_paths = ScopePaths(
+        district="community__street__district", street="community__street", community="community"
+    )
+
+    class Meta:
+        verbose_name = _("小区")
+        verbose_name_plural = _("小区")
+        ordering = ["community", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["community", "name"], name="compound_unique_name_in_community"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(is_active=True, ended_on__isnull=True)
+                | models.Q(is_active=False, ended_on__isnull=False),
+                name="compound_ended_on_iff_inactive",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
 class Building(TimeStampedModel):
     """楼组: a building or stairwell group, led by a building leader (楼组长)."""
 
@@ -176,6 +214,15 @@ class Building(TimeStampedModel):
         verbose_name=_("所属居民区"),
         editable=False,
         help_text=_("与微网格所属居民区一致，便于按居民区筛选"),
+    )
+    compound = models.ForeignKey(
+        Compound,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="buildings",
+        verbose_name=_("所属小区"),
+        help_text=_("须为本居民区的小区；一个楼组至多属于一个小区"),
     )
     name = models.CharField(_("楼组名称"), max_length=64, help_text=_("如“12号楼”或“3弄1-4号”"))
     address = models.CharField(_("地址"), max_length=200, blank=True)

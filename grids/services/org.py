@@ -17,6 +17,7 @@ from ..models import (
     Building,
     Community,
     CommunityType,
+    Compound,
     District,
     GridRole,
     GridRoleKind,
@@ -41,7 +42,8 @@ COMMUNITY_FIELDS = (
     "households_estimate",
 )
 GRID_FIELDS = ("community", "name", "code", "boundary")
-BUILDING_FIELDS = ("grid", "name", "address", "floors", "households_estimate")
+BUILDING_FIELDS = ("grid", "compound", "name", "address", "floors", "households_estimate")
+COMPOUND_FIELDS = ("name", "address", "is_active")
 
 
 @transaction.atomic
@@ -146,6 +148,42 @@ def micro_grid_update(*, actor, grid: MicroGrid, **changes) -> MicroGrid:
 
 
 @transaction.atomic
+def compound_create(*, actor, community: Community, name: str, address: str = "") -> Compound:
+    obj = Compound(community=community, name=(name or "").strip(), address=address)
+    _require(actor, "grids.add_compound", obj, field="community")
+    return _save(obj)
+
+
+@transaction.atomic
+def compound_update(*, actor, compound: Compound, **changes) -> Compound:
+    """Rename or end a compound. Ending stamps the day; a compound that still has building
+    groups can end (they keep it as history) but takes no new ones."""
+    was_active = compound.is_active
+    obj = _update(
+        compound,
+        actor=actor,
+        perm="grids.change_compound",
+        changes=changes,
+        allowed=COMPOUND_FIELDS,
+    )
+    if was_active and not obj.is_active:
+        obj.ended_on = timezone.localdate()
+    elif obj.is_active:
+        obj.ended_on = None
+    return _save(obj)
+
+
+def _check_building_compound(building: Building, *, changed: bool):
+    compound = building.compound
+    if compound is None:
+        return
+    if compound.community_id != building.community_id:
+        raise _invalid("compound", _("只能选择本居民区的小区。"))
+    if changed and not compound.is_active:
+        raise _invalid("compound", _("该小区已停用，不能再划入楼组。"))
+
+
+@transaction.atomic
 def building_create(
     *,
     actor,
@@ -154,16 +192,19 @@ def building_create(
     address: str = "",
     floors: int | None = None,
     households_estimate: int | None = None,
+    compound: Compound | None = None,
 ) -> Building:
     _require(actor, "grids.add_building", grid, field="grid")
     obj = Building(
         grid=grid,
         community_id=grid.community_id,
+        compound=compound,
         name=name,
         address=address,
         floors=floors,
         households_estimate=households_estimate,
     )
+    _check_building_compound(obj, changed=True)
     return _save(obj)
 
 
@@ -178,6 +219,7 @@ def building_update(*, actor, building: Building, **changes) -> Building:
     )
     if obj.grid.community_id != obj.community_id:
         raise _invalid("grid", _("楼组只能调整到本居民区的微网格。"))
+    _check_building_compound(obj, changed="compound" in changes)
     return _save(obj)
 
 

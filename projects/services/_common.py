@@ -4,6 +4,7 @@ cleaning, the public timeline event and its audience.
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -104,7 +105,8 @@ def community_staff(project):
 
 
 def project_url(project) -> str:
-    return f"/api/v1/projects/{project.pk}/"
+    """Where a resident's notification about the project leads: its page on the phone."""
+    return reverse("pages:project", args=[project.pk])
 
 
 def _text(value, field, *, max_length, required=True):

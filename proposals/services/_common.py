@@ -1,5 +1,6 @@
 """Helpers shared by the topic services: locking, permission checks, labels, notices."""
 
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from accounts.models import Role, RoleAssignment
@@ -94,7 +95,8 @@ def append_event(
 
 
 def topic_url(topic) -> str:
-    return f"/api/v1/topics/{topic.pk}/"
+    """Where a resident's notification about the topic leads: its page on the phone."""
+    return reverse("pages:topic", args=[topic.pk])
 
 
 def watchers(topic, *, exclude=None):

@@ -52,5 +52,13 @@ def activity(org):
     return ActivityFactory(community=org.community, title="清理楼道杂物")
 
 
+@pytest.fixture
+def history(org):
+    """Past approved (and not yet approved) service of two volunteers (tests/volunteers/history)."""
+    from .history import build_history
+
+    return build_history(org)
+
+
 def url(activity, suffix=""):
     return f"/api/v1/volunteer-activities/{activity.pk}/{suffix}"

@@ -31,6 +31,12 @@ def test_signup_takes_a_place_then_the_waiting_list(api, org):
     assert detail["my_signup_status"] == "confirmed"
     assert "cancel_signup" in detail["actions"] and "signup" not in detail["actions"]
     assert detail["checkin_code"] is None  # residents never see the code
+    assert detail["my_waitlist_position"] is None  # confirmed, not waiting
+    positions = []
+    for person in people[2:]:
+        api.force_authenticate(person)
+        positions.append(api.get(url(activity)).json()["my_waitlist_position"])
+    assert positions == [1, 2]
 
 
 def test_cancel_moves_the_waiting_list_up_in_order(api, org):
@@ -199,3 +205,22 @@ def test_who_may_not_create_or_run_activities(api, org, actors, resident, activi
     assert api.post(url(activity, "cancel/"), {"reason": "x"}, format="json").status_code == 403
     assert Activity.objects.count() == 1
     assert Activity.objects.get().status == "published"
+
+
+def test_activities_can_be_listed_soonest_first(api, org):
+    soon = ActivityFactory(community=org.community)
+    later = ActivityFactory(
+        community=org.community,
+        starts_at=soon.starts_at + 3 * DAY,
+        ends_at=soon.ends_at + 3 * DAY,
+        signup_deadline=soon.signup_deadline + 3 * DAY,
+    )
+    api.force_authenticate(verified_resident(org.community))
+    ids = [
+        a["id"]
+        for a in api.get("/api/v1/volunteer-activities/?ordering=starts_at").json()["results"]
+    ]
+    assert ids.index(soon.pk) < ids.index(later.pk)
+    ids = [a["id"] for a in api.get("/api/v1/volunteer-activities/").json()["results"]]
+    assert ids.index(later.pk) < ids.index(soon.pk)  # newest first by default
+    assert api.get("/api/v1/volunteer-activities/?ordering=title").status_code == 400

@@ -1,3 +1,3 @@
 """The volunteers admin: each sub-domain's module registers its own pages."""
 
-from . import activities, points  # noqa: F401
+from . import activities, people, points  # noqa: F401

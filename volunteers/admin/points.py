@@ -4,16 +4,16 @@ redemptions. Every save and every action goes through the points services."""
 
 import rules
 from django import forms
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from core.admin import ReadOnlyAdminMixin, ScopedModelAdmin, ServiceAdminMixin, ServiceModelForm
-from core.exceptions import ApplicationError
 
 from ..models import PointsAccount, PointsEntry, PointsPolicy, PointsRule, Redemption, Reward
 from ..rules import community_staff
 from ..services import points as services
+from .common import run_per_row
 
 # Model permissions of the admin pages. The ledger and the orders are written by services
 # only; nobody adds, edits or deletes them here.
@@ -35,19 +35,6 @@ rules.add_perm("volunteers.view_reward", community_staff)
 rules.add_perm("volunteers.add_reward", community_staff)
 rules.add_perm("volunteers.change_reward", community_staff)
 rules.add_perm("volunteers.delete_reward", rules.always_deny)  # withdrawn, never deleted
-
-
-def _run_per_row(modeladmin, request, queryset, call, done_message):
-    done = 0
-    for obj in queryset:
-        try:
-            call(obj)
-        except ApplicationError as exc:
-            modeladmin.message_user(request, f"{obj}：{exc.message}", messages.WARNING)
-        else:
-            done += 1
-    if done:
-        modeladmin.message_user(request, done_message % {"n": done}, messages.SUCCESS)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -262,22 +249,22 @@ class RedemptionAdmin(ScopedModelAdmin):
 
     @admin.action(description=_("确认领取"), permissions=["view"])
     def hand_over(self, request, queryset):
-        _run_per_row(
+        run_per_row(
             self,
             request,
             queryset,
             lambda r: services.redemption_hand_over(actor=request.user, redemption=r),
-            gettext("已确认领取 %(n)s 张兑换单。"),
+            lambda n: gettext("已确认领取 %(n)s 张兑换单。") % {"n": n},
         )
 
     @admin.action(description=_("取消并退回积分"), permissions=["view"])
     def cancel(self, request, queryset):
-        _run_per_row(
+        run_per_row(
             self,
             request,
             queryset,
             lambda r: services.redemption_cancel(
                 actor=request.user, redemption=r, reason=gettext("工作人员在后台取消")
             ),
-            gettext("已取消 %(n)s 张兑换单，积分与库存已退回。"),
+            lambda n: gettext("已取消 %(n)s 张兑换单，积分与库存已退回。") % {"n": n},
         )

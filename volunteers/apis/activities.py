@@ -80,6 +80,9 @@ class ActivityListOutput(serializers.Serializer):
     status = serializers.CharField()
     status_display = serializers.CharField(source="get_status_display")
     my_signup_status = serializers.CharField(allow_null=True)
+    my_waitlist_position = serializers.IntegerField(
+        allow_null=True, help_text=_("我在候补名单中的位置（1 为下一个递补）；未在候补时为空")
+    )
     my_attendance_status = serializers.CharField(allow_null=True)
 
 

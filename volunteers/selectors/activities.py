@@ -20,7 +20,7 @@ from django.db.models import (
     Sum,
     Value,
 )
-from django.db.models.functions import Coalesce, ExtractYear
+from django.db.models.functions import Coalesce, ExtractYear, NullIf
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
@@ -93,6 +93,10 @@ class ActivityFilter(django_filters.FilterSet):
     )
     has_places = django_filters.BooleanFilter(method="filter_has_places", label=_("尚有名额"))
     mine = django_filters.BooleanFilter(method="filter_mine", label=_("我报名的"))
+    ordering = django_filters.OrderingFilter(
+        fields=(("starts_at", "starts_at"),),
+        label=_("排序（starts_at 由近到远，-starts_at 由远到近）"),
+    )
 
     class Meta:
         model = Activity
@@ -123,6 +127,24 @@ def activity_queryset(*, actor) -> QuerySet:
         confirmed_count=_count(signups.filter(status=SignUp.Status.CONFIRMED), "activity"),
         waitlist_count=_count(signups.filter(status=SignUp.Status.WAITLISTED), "activity"),
         my_signup_status=Subquery(mine.values("status")[:1]),
+        # My place in the queue: those waiting since no later than me (me included); 0 when I
+        # am not waiting (shown as null). The queue moves up in waitlisted_at order.
+        my_waitlist_position=NullIf(
+            _count(
+                signups.filter(
+                    status=SignUp.Status.WAITLISTED,
+                    waitlisted_at__lte=Subquery(
+                        SignUp.objects.filter(
+                            activity=OuterRef("activity"),
+                            user_id=user_id,
+                            status=SignUp.Status.WAITLISTED,
+                        ).values("waitlisted_at")[:1]
+                    ),
+                ),
+                "activity",
+            ),
+            Value(0),
+        ),
         my_attendance_status=Subquery(
             Attendance.objects.filter(activity=OuterRef("pk"), user_id=user_id).values("status")[:1]
         ),

@@ -16,6 +16,7 @@ import secrets
 from decimal import ROUND_FLOOR, Decimal
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _g
 from django.utils.translation import gettext_lazy as _
@@ -195,7 +196,7 @@ def activity_update(*, actor, activity, **changes) -> Activity:
         raise _invalid(sorted(unknown)[0], _("不能修改此项。"))
     if activity.status not in (Status.DRAFT, Status.PUBLISHED):
         raise _conflict(
-            _("活动已%(status)s，不能修改。") % {"status": activity.get_status_display()}
+            _("活动状态为“%(status)s”，不能修改。") % {"status": activity.get_status_display()}
         )
     for name in ("title", "place"):
         if name in changes:
@@ -250,7 +251,7 @@ def activity_update(*, actor, activity, **changes) -> Activity:
                     "start": timezone.localtime(activity.starts_at).strftime("%Y-%m-%d %H:%M"),
                     "place": activity.place,
                 },
-                url=f"/volunteer-activities/{activity.pk}/",
+                url=reverse("pages:activity", args=[activity.pk]),
                 subject=activity,
             )
     return activity
@@ -308,7 +309,7 @@ def activity_cancel(*, actor, activity, reason) -> Activity:
         kind="volunteers.activity_cancelled",
         title=_g("志愿活动“%(title)s”已取消") % {"title": activity.title},
         body=reason,
-        url=f"/volunteer-activities/{activity.pk}/",
+        url=reverse("pages:activity", args=[activity.pk]),
         subject=activity,
     )
     return activity
@@ -355,7 +356,7 @@ def _promote(activity, *, now):
         recipients=[s.user for s in moved],
         kind="volunteers.signup_promoted",
         title=_g("候补成功：您已获得“%(title)s”的名额") % {"title": activity.title},
-        url=f"/volunteer-activities/{activity.pk}/",
+        url=reverse("pages:activity", args=[activity.pk]),
         subject=activity,
     )
     return moved
@@ -525,7 +526,7 @@ def attendance_reject(*, actor, attendance, reason) -> Attendance:
     reason = _text(reason, "reason", max_length=200)
     if attendance.status not in (Attendance.Status.CHECKED_IN, Attendance.Status.CHECKED_OUT):
         raise _conflict(
-            _("该记录已%(status)s，不能驳回。") % {"status": attendance.get_status_display()}
+            _("该记录状态为“%(status)s”，不能驳回。") % {"status": attendance.get_status_display()}
         )
     attendance.status = Attendance.Status.REJECTED
     attendance.reviewed_at = timezone.now()

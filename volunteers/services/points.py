@@ -387,7 +387,7 @@ def redemption_hand_over(*, actor, redemption) -> Redemption:
     _require(actor, "volunteers.hand_over_redemption", redemption)
     if redemption.status != Redemption.Status.REQUESTED:
         raise _conflict(
-            _("兑换单已%(status)s，不能领取。") % {"status": redemption.get_status_display()}
+            _("兑换单状态为“%(status)s”，不能领取。") % {"status": redemption.get_status_display()}
         )
     redemption.status = Redemption.Status.HANDED_OVER
     redemption.handed_over_at = timezone.now()
@@ -407,7 +407,7 @@ def redemption_cancel(*, actor, redemption, reason="") -> Redemption:
         raise _conflict(_("兑换单已取消，积分已退回。"))
     if redemption.status != Redemption.Status.REQUESTED and not is_staff:
         raise _conflict(
-            _("兑换单已%(status)s，不能取消。") % {"status": redemption.get_status_display()}
+            _("兑换单状态为“%(status)s”，不能取消。") % {"status": redemption.get_status_display()}
         )
     reason = _text(reason, "reason", max_length=200, required=is_staff)
     account = _relock(redemption.account)

@@ -10,6 +10,7 @@ import unicodedata
 from django.core.management.base import BaseCommand, CommandError
 
 from accounts.models import User
+from core.demo.board import summary_lines as board_summary
 from core.demo.builder import (
     DEFAULT_SEED,
     DEMO_PASSWORD,
@@ -18,6 +19,7 @@ from core.demo.builder import (
     demo_logins,
 )
 from core.demo.reset import delete_demo, demo_usernames
+from core.demo.volunteers import summary_lines as volunteers_summary
 from core.demo.workflow import summary_lines as workflow_summary
 from grids.models import Street
 
@@ -104,6 +106,10 @@ class Command(BaseCommand):
         for label, count in lines:
             self.stdout.write(f"  {_pad(label, 32)} {count:>8,}")
         for line in workflow_summary(extra):
+            self.stdout.write(line)
+        for line in volunteers_summary(extra):
+            self.stdout.write(line)
+        for line in board_summary(extra):
             self.stdout.write(line)
 
     def _print_logins(self):

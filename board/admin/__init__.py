@@ -1,0 +1,1 @@
+from . import consultations, notices  # noqa: F401  (registers the ModelAdmins)

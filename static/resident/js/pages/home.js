@@ -1,0 +1,46 @@
+/* 首页: my community at a glance: what to do, a few counts, the newest topics, and what the
+   real-name status allows. */
+document.addEventListener("DOMContentLoaded", function () {
+  "use strict";
+  var h = Portal.h;
+
+  function count(name, text) {
+    var el = document.querySelector('[data-count="' + name + '"]');
+    if (el) el.textContent = text;
+  }
+
+  Portal.me().then(function (me) {
+    var community = (me.resident && me.resident.community) || me.claimed_community;
+    if (community) {
+      document.querySelector("[data-role=home-title]").textContent =
+        interpolate(gettext("我的社区：%s"), [community.name]);
+    }
+    var box = document.querySelector("[data-role=home-status]");
+    if (me.verification_status === "pending") {
+      Portal.flash(gettext("您的实名身份正在核实中。核实通过前可以浏览，但还不能提议题或举手。"),
+        "warning", box);
+    } else if (me.verification_status === "rejected") {
+      Portal.flash(gettext("您的实名核验没有通过，请到“我的”页面查看原因。"), "warning", box);
+    }
+  }).catch(function () {});
+
+  Portal.api("GET", "topics/?page_size=3").then(function (data) {
+    count("topics", interpolate(ngettext("共 %s 条", "共 %s 条", data.count), [data.count]));
+    var list = document.querySelector("[data-role=latest-topics]");
+    if (!data.results.length) {
+      list.replaceWith(h("p", { class: "muted" }, gettext("还没有议题，来提第一个吧。")));
+      return;
+    }
+    data.results.forEach(function (topic) { list.append(PortalTopics.item(topic)); });
+  }).catch(function (err) { Portal.flash(Portal.message(err), "error"); });
+
+  Portal.api("GET", "topics/?mine=true&page_size=1").then(function (data) {
+    count("mine", interpolate(ngettext("共 %s 条", "共 %s 条", data.count), [data.count]));
+  }).catch(function () {});
+
+  Portal.api("GET", "notifications/unread-count/").then(function (data) {
+    if (data.unread) {
+      count("unread", interpolate(ngettext("%s条未读", "%s条未读", data.unread), [data.unread]));
+    }
+  }).catch(function () {});
+});
