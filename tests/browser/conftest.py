@@ -78,16 +78,17 @@ def desktop_page(browser, live_server):
         viewport=DESKTOP, locale="zh-CN", timezone_id="Asia/Shanghai", base_url=live_server.url
     )
     page = context.new_page()
-    page.set_default_timeout(10_000)
+    page.set_default_timeout(15_000)
     yield page
     context.close()
 
 
 @pytest.fixture(autouse=True)
 def _default_timeout(request):
-    # A page that never shows what a test waits for should fail in seconds, not 30.
+    # A page that never shows what a test waits for should fail in seconds, not 30 (15: CI
+    # machines have two cores and run the server, the browser and the test at once).
     if "page" in request.fixturenames:
-        request.getfixturevalue("page").set_default_timeout(10_000)
+        request.getfixturevalue("page").set_default_timeout(15_000)
 
 
 @pytest.fixture

@@ -26,6 +26,8 @@ SCRUBBED = (
     "PII_INDEX_KEY",
     "DJANGO_ALLOWED_HOSTS",
     "DJANGO_DEBUG",
+    # Set for the browser tests' thread (tests/browser/conftest.py), never for a real process.
+    "DJANGO_ALLOW_ASYNC_UNSAFE",
 )
 
 
