@@ -130,6 +130,10 @@ class Command(BaseCommand):
             self.stdout.write(
                 "  其他居民区的社区工作者 / workers of the other communities: worker2 … worker6"
             )
+        self.stdout.write("  居民页面 / residents' pages: http://127.0.0.1:8000/ (13900000001)")
+        self.stdout.write(
+            "  领导看板 / dashboard: http://127.0.0.1:8000/dashboard/ (district_leader)"
+        )
         self.stdout.write("  管理后台 / admin: http://127.0.0.1:8000/admin/")
 
 
