@@ -9,7 +9,20 @@
   row and at 50, and results and turnout are counted in the database.
 """
 
-from django.db.models import Count, Exists, F, IntegerField, OuterRef, Prefetch, Q, Subquery, Value
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    Func,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,6 +33,7 @@ from residents.models import Household, Resident
 
 from .models import (
     Answer,
+    Audience,
     Consultation,
     ConsultationEvent,
     Notice,
@@ -81,6 +95,9 @@ def notice_queryset(*, actor, now=None):
         ack_count=_count(NoticeAck.objects.filter(notice=OuterRef("pk")), "notice"),
         my_read=Exists(NoticeRead.objects.filter(notice=OuterRef("pk"), user_id=user_id)),
         my_ack=Exists(NoticeAck.objects.filter(notice=OuterRef("pk"), user_id=user_id)),
+        my_ack_at=Subquery(
+            NoticeAck.objects.filter(notice=OuterRef("pk"), user_id=user_id).values("acked_at")[:1]
+        ),
     ).order_by("-pinned", F("publish_at").desc(nulls_first=True), "-pk")
 
 
@@ -181,13 +198,46 @@ def consultation_get(*, actor, pk) -> Consultation:
     return _get(qs, pk)
 
 
+def _subcount(qs):
+    """SELECT COUNT(*) of `qs` as a correlated scalar subquery (no GROUP BY)."""
+    return Subquery(
+        qs.order_by().annotate(n=Func(F("pk"), function="COUNT")).values("n"),
+        output_field=IntegerField(),
+    )
+
+
+def eligible_expression():
+    """Per consultation row: its living residents of the target, or the target's households
+    with at least one living member (by `one_per`). One expression, so a single turnout and
+    the dashboard's sums over many consultations count the same people."""
+    living = Resident.objects.filter(status=Resident.Status.LIVING)
+    occupied = Household.objects.filter(Exists(living.filter(household=OuterRef("pk"))))
+    targets = {
+        Audience.COMMUNITY: {"community_id": OuterRef("community_id")},
+        Audience.COMPOUND: {"building__compound_id": OuterRef("compound_id")},
+        Audience.BUILDING: {"building_id": OuterRef("building_id")},
+    }
+    whens = []
+    for audience, target in targets.items():
+        whens.append(
+            When(
+                audience=audience,
+                one_per=Consultation.OnePer.HOUSEHOLD,
+                then=_subcount(occupied.filter(**target)),
+            )
+        )
+        whens.append(When(audience=audience, then=_subcount(living.filter(**target))))
+    return Case(*whens, default=Value(0), output_field=IntegerField())
+
+
 def eligible_count(consultation) -> int:
     """Living residents of the target, or its households with at least one living member."""
-    target = residents_in_target_q(consultation)
-    if consultation.one_per == Consultation.OnePer.HOUSEHOLD:
-        living = Resident.objects.filter(household=OuterRef("pk"), status=Resident.Status.LIVING)
-        return Household.objects.filter(target).filter(Exists(living)).count()
-    return Resident.objects.filter(target, status=Resident.Status.LIVING).count()
+    return (
+        Consultation.objects.filter(pk=consultation.pk)
+        .annotate(eligible=eligible_expression())
+        .values_list("eligible", flat=True)
+        .get()
+    )
 
 
 def consultation_results(consultation) -> dict:

@@ -16,6 +16,12 @@ api_v1 = [
     path("", include("volunteers.urls")),
     path("", include("dashboards.urls")),
     path("", include("board.urls")),
+    path("", include("covenants.urls")),
+    path("", include("property_governance.urls")),
+    path("", include("forums.urls")),
+    path("", include("cadres.urls")),
+    path("", include("cases.urls")),
+    path("", include("disputes.urls")),
 ]
 
 urlpatterns = [
@@ -26,6 +32,11 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz/", healthz, name="healthz"),
+    path("", include("covenants.page_urls")),
+    path("", include("property_governance.page_urls")),
+    path("", include("forums.page_urls")),
+    path("", include("cadres.page_urls")),
+    path("", include("cases.page_urls")),
     path("", include("pages.urls")),
 ]
 

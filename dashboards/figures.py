@@ -66,30 +66,21 @@ Participation 参与人次 (participant-times: one person taking part once count
 - participation_hands: hands raised for topics in P and not withdrawn.
 - participation_evaluations: evaluations of projects submitted in P.
 - participation: the sum of the four (the micro-grid's has no attendances).
-"""
 
-from dataclasses import dataclass
+Self-governance 社区自治 and grid events 网格事件: defined in dashboards.governance.
+"""
 
 from django.utils.translation import gettext_lazy as _
 
-COUNT, PERCENT, HOURS, YUAN, POINTS, SCORE = "count", "percent", "hours", "yuan", "points", "score"
+from .figure_types import COUNT, HOURS, PERCENT, POINTS, SCORE, YUAN, Figure
+from .governance import GOVERNANCE_FIGURES, GOVERNANCE_GROUPS
+
 GROUPS = {
     "topics": _("议题"),
     "projects": _("微项目与资金"),
     "volunteers": _("志愿服务与积分"),
     "participation": _("居民参与"),
 }
-
-
-@dataclass(frozen=True)
-class Figure:
-    key: str
-    label: str
-    help: str
-    kind: str
-    group: str
-    # False: not defined for a micro-grid (the rows belong to a community); null there.
-    per_grid: bool = True
 
 
 def _stage(stage, label) -> Figure:
@@ -321,6 +312,10 @@ FIGURES = [
         "participation",
     ),
 ]
+# The self-governance and casework figures (dashboards.governance): their own groups, null
+# for a micro-grid.
+GROUPS.update(GOVERNANCE_GROUPS)
+FIGURES += GOVERNANCE_FIGURES
 BY_KEY = {figure.key: figure for figure in FIGURES}
 KEYS = [figure.key for figure in FIGURES]
 
@@ -339,9 +334,14 @@ RANKING_KEYS = [
     "volunteer_hours",
     "points_issued",
     "participation",
+    "consultation_turnout",
+    "musts_missed_months",
+    "events_on_time_share",
 ]
 # Figures where less is better: the ranking puts the smallest first.
-ASCENDING = frozenset({"median_response_hours", "mean_response_hours", "overdue_now"})
+ASCENDING = frozenset(
+    {"median_response_hours", "mean_response_hours", "overdue_now", "musts_missed_months"}
+)
 
 # The monthly series of the trend.
 TREND_KEYS = [

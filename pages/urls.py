@@ -25,6 +25,13 @@ urlpatterns = [
     page("rewards/", "rewards"),
     page("notifications/", "notifications"),
     page("me/", "me"),
+    # The community board: notices and consultations (board.apis), and the way to the
+    # self-governance pages of the other apps.
+    page("board/", "board"),
+    page("notices/", "notices"),
+    page("notices/<int:pk>/", "notice"),
+    page("consultations/", "consultations"),
+    page("consultations/<int:pk>/", "consultation"),
     # The page scripts' strings (gettext/interpolate), from the djangojs catalogue.
     path("jsi18n/", JavaScriptCatalog.as_view(domain="djangojs"), name="jsi18n"),
 ]

@@ -3,7 +3,7 @@ already fetched within scope (so an out-of-scope object answers 404 to everyone)
 serializers that only parse, pagination, and the xlsx response."""
 
 from django.http import HttpResponse
-from drf_spectacular.utils import extend_schema_field
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers
 from rest_framework.generics import GenericAPIView
 
@@ -35,6 +35,26 @@ class BoardApi(GenericAPIView):
         )
         data.is_valid(raise_exception=True)
         return data.validated_data
+
+
+def step_view(base, name, *, perm, input_class, call, summary):
+    """A workflow step as a verb endpoint (`POST /<things>/{id}/<verb>/`): fetch within scope,
+    check `perm` on the row, parse `input_class`, call the one service, answer the detail.
+
+    `base` names what it serves: `subject` (the service's keyword, e.g. "notice"),
+    `detail_serializer`, `get_subject()` and `detail(obj)`."""
+
+    class View(base):
+        @extend_schema(summary=summary, request=input_class, responses=base.detail_serializer)
+        def post(self, request, pk):
+            obj = self.get_subject()
+            self.require(perm, obj)
+            call(actor=request.user, **{base.subject: obj}, **self.parse(input_class))
+            return self.detail(obj)
+
+    View.__name__ = View.__qualname__ = name
+    View.__module__ = base.__module__
+    return View
 
 
 class ScopedPrimaryKeyField(serializers.PrimaryKeyRelatedField):

@@ -74,6 +74,7 @@ class MyResponseOut(serializers.Serializer):
     channel_display = serializers.CharField(source="get_channel_display")
     submitted_at = serializers.DateTimeField()
     mine = serializers.BooleanField(help_text=_("否：本户由家庭成员提交，答案不向其他成员显示"))
+    submitted_by = serializers.CharField(help_text=_("提交人（本人或本户的家庭成员）姓名"))
     answers = AnswerOut(many=True, source="answers_shown")
 
 
@@ -132,6 +133,8 @@ def _my_response_data(user, response):
     response.mine = home is not None and response.resident_id == home.resident_id
     # A household's sheet is the household's; its answers stay with whoever gave them.
     response.answers_shown = list(response.answers.all()) if response.mine else []
+    # Only ever the caller or a member of the caller's own household.
+    response.submitted_by = response.resident.name if response.resident_id else ""
     return MyResponseOut(response).data
 
 

@@ -30,6 +30,7 @@ from ._base import (
     RefOut,
     ScopedPrimaryKeyField,
     choice_field,
+    step_view,
 )
 
 CONSULTATION_AUDIENCES = [c for c in Audience.choices if c[0] != Audience.STREET]
@@ -84,7 +85,20 @@ class ConsultationListOut(serializers.Serializer):
     results_available = serializers.BooleanField(help_text=_("调用者此刻可查看结果"))
 
 
+class RespondBlockOut(serializers.Serializer):
+    code = serializers.CharField(
+        help_text=_(
+            "draft/upcoming/closed/cancelled/unverified/no_home/other_unit/no_household/not_allowed"
+        )
+    )
+    message = serializers.CharField()
+
+
 class ConsultationDetailOut(ConsultationListOut):
+    respond_block = RespondBlockOut(
+        allow_null=True,
+        help_text=_("调用者此刻不能作答的原因（已提交或可以作答时为空）"),
+    )
     description = serializers.CharField()
     questions = QuestionOut(many=True, source="questions.all")
     published_at = serializers.DateTimeField(allow_null=True)
@@ -214,20 +228,64 @@ def consultation_actions(user, consultation) -> list[str]:
     return actions
 
 
+def respond_block(user, consultation) -> dict | None:
+    """Why the caller cannot answer now, in words (the same checks as the answering service,
+    in the order a resident would want to hear them); None once answered or when they can."""
+    Phase = Consultation.Phase
+    if consultation.my_response:
+        return None  # their (or their household's) sheet is shown instead
+    phase = consultation.phase()
+    if phase != Phase.OPEN:
+        messages = {
+            Phase.DRAFT: _("意见征询尚未发布。"),
+            Phase.UPCOMING: _("意见征询尚未开始，请在开始时间之后再来。"),
+            Phase.CLOSED: _("意见征询已结束，不能再提交。"),
+            Phase.CANCELLED: _("意见征询已取消。"),
+        }
+        return {"code": str(phase), "message": messages[phase]}
+    if not user.is_verified:
+        return {"code": "unverified", "message": _("实名核验通过后才能参与意见征询。")}
+    home = resident_home(user)
+    if home is None:
+        return {
+            "code": "no_home",
+            "message": _("您的账号未关联在住的居民信息，请联系社区工作者。"),
+        }
+    if not consultation.eligible:
+        return {
+            "code": "other_unit",
+            "message": _("本次征询仅限“%(unit)s”的居民参加，您不在参与范围内。")
+            % {"unit": consultation.target},
+        }
+    if consultation.one_per == Consultation.OnePer.HOUSEHOLD and home.household_id is None:
+        return {
+            "code": "no_household",
+            "message": _("本次征询按户参与，您的住户信息尚未登记，请联系社区工作者。"),
+        }
+    if not user.has_perm("board.respond_consultation", consultation):
+        return {"code": "not_allowed", "message": _("只有本居民区的实名居民可以参与。")}
+    return None
+
+
 # ---------------------------------------------------------------------------------------------
 # Views
 
 
 class ConsultationApi(BoardApi):
     queryset = Consultation.objects.none()  # for the schema's path parameter
+    subject = "consultation"
+    detail_serializer = ConsultationDetailOut
 
     def get_consultation(self):
         return selectors.consultation_get(actor=self.request.user, pk=self.kwargs["pk"])
+
+    get_subject = get_consultation
 
     def detail(self, consultation, code=status.HTTP_200_OK):
         user = self.request.user
         consultation = prepare(user, selectors.consultation_get(actor=user, pk=consultation.pk))
         consultation.actions = consultation_actions(user, consultation)
+        consultation.respond_block = respond_block(user, consultation)
         return Response(ConsultationDetailOut(consultation).data, status=code)
 
 
@@ -278,32 +336,21 @@ class ConsultationDetailApi(ConsultationApi):
         return self.detail(consultation)
 
 
-def _step(name, perm, input_class, call, summary):
-    class View(ConsultationApi):
-        @extend_schema(summary=summary, request=input_class, responses=ConsultationDetailOut)
-        def post(self, request, pk):
-            consultation = self.get_consultation()
-            self.require(perm, consultation)
-            call(actor=request.user, consultation=consultation, **self.parse(input_class))
-            return self.detail(consultation)
-
-    View.__name__ = View.__qualname__ = name
-    return View
-
-
-ConsultationPublishApi = _step(
+ConsultationPublishApi = step_view(
+    ConsultationApi,
     "ConsultationPublishApi",
-    "board.publish_consultation",
-    EmptyIn,
-    services.consultation_publish,
-    _("发布意见征询"),
+    perm="board.publish_consultation",
+    input_class=EmptyIn,
+    call=services.consultation_publish,
+    summary=_("发布意见征询"),
 )
-ConsultationCancelApi = _step(
+ConsultationCancelApi = step_view(
+    ConsultationApi,
     "ConsultationCancelApi",
-    "board.cancel_consultation",
-    ReasonIn,
-    services.consultation_cancel,
-    _("取消意见征询（须填写原因）"),
+    perm="board.cancel_consultation",
+    input_class=ReasonIn,
+    call=services.consultation_cancel,
+    summary=_("取消意见征询（须填写原因）"),
 )
 
 

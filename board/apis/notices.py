@@ -29,6 +29,7 @@ from ._base import (
     RefOut,
     ScopedPrimaryKeyField,
     choice_field,
+    step_view,
 )
 
 # ---------------------------------------------------------------------------------------------
@@ -65,6 +66,7 @@ class NoticeListOut(serializers.Serializer):
     ack_count = serializers.IntegerField(allow_null=True, help_text=_("确认人数，仅工作人员可见"))
     my_read = serializers.BooleanField()
     my_ack = serializers.BooleanField()
+    my_ack_at = serializers.DateTimeField(allow_null=True, help_text=_("本人确认“已知晓”的时间"))
 
 
 class NoticeDetailOut(NoticeListOut):
@@ -211,9 +213,13 @@ def notice_actions(user, notice) -> list[str]:
 
 class NoticeApi(BoardApi):
     queryset = Notice.objects.none()  # for the schema's path parameter; reads use selectors
+    subject = "notice"
+    detail_serializer = NoticeDetailOut
 
     def get_notice(self):
         return selectors.notice_get(actor=self.request.user, pk=self.kwargs["pk"])
+
+    get_subject = get_notice
 
     def detail(self, notice, code=status.HTTP_200_OK):
         user = self.request.user
@@ -273,28 +279,21 @@ class NoticeDetailApi(NoticeApi):
         return self.detail(notice)
 
 
-def _notice_step(name, perm, input_class, call, summary):
-    class View(NoticeApi):
-        @extend_schema(summary=summary, request=input_class, responses=NoticeDetailOut)
-        def post(self, request, pk):
-            notice = self.get_notice()
-            self.require(perm, notice)
-            call(actor=request.user, notice=notice, **self.parse(input_class))
-            return self.detail(notice)
-
-    View.__name__ = View.__qualname__ = name
-    return View
-
-
-NoticePublishApi = _notice_step(
-    "NoticePublishApi", "board.publish_notice", EmptyIn, services.notice_publish, _("发布公告")
+NoticePublishApi = step_view(
+    NoticeApi,
+    "NoticePublishApi",
+    perm="board.publish_notice",
+    input_class=EmptyIn,
+    call=services.notice_publish,
+    summary=_("发布公告"),
 )
-NoticeWithdrawApi = _notice_step(
+NoticeWithdrawApi = step_view(
+    NoticeApi,
     "NoticeWithdrawApi",
-    "board.withdraw_notice",
-    ReasonIn,
-    services.notice_withdraw,
-    _("撤回公告（须填写原因）"),
+    perm="board.withdraw_notice",
+    input_class=ReasonIn,
+    call=services.notice_withdraw,
+    summary=_("撤回公告（须填写原因）"),
 )
 
 

@@ -7,11 +7,10 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.models import TimeStampedModel
 from core.scope import ScopePaths
 from core.timeline import TimelineEvent
 
-from .common import COMMUNITY_PATHS, TARGET_MATCHES_AUDIENCE, Audience
+from .common import COMMUNITY_PATHS, TARGET_MATCHES_AUDIENCE, Audience, BoardItem, user_field
 
 VIA_CONSULTATION = ScopePaths(
     district="consultation__community__street__district",
@@ -37,7 +36,7 @@ class ConsultationQuerySet(models.QuerySet):
         return self.published().filter(closes_at__lte=now or timezone.now())
 
 
-class Consultation(TimeStampedModel):
+class Consultation(BoardItem):
     """意见征询 or 投票 of a community, for the residents (or households) of one unit."""
 
     class Kind(models.TextChoices):
@@ -111,35 +110,9 @@ class Consultation(TimeStampedModel):
         choices=ResultsVisibility.choices,
         default=ResultsVisibility.AFTER_CLOSE,
     )
-    status = models.CharField(
-        _("状态"), max_length=16, choices=Status.choices, default=Status.DRAFT, db_index=True
-    )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("发起人"),
-    )
-    published_at = models.DateTimeField(_("发布时间"), null=True, blank=True)
-    published_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("发布人"),
-    )
+    created_by = user_field(_("发起人"))
     cancelled_at = models.DateTimeField(_("取消时间"), null=True, blank=True)
-    cancelled_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("取消人"),
-    )
+    cancelled_by = user_field(_("取消人"))
     cancel_reason = models.CharField(_("取消原因"), max_length=200, blank=True)
 
     objects = ConsultationQuerySet.as_manager()

@@ -7,11 +7,10 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.models import TimeStampedModel
 from core.scope import ScopePaths
 from core.timeline import TimelineEvent
 
-from .common import TARGET_MATCHES_AUDIENCE, Audience
+from .common import TARGET_MATCHES_AUDIENCE, Audience, BoardItem, user_field
 
 
 class NoticeQuerySet(models.QuerySet):
@@ -34,7 +33,7 @@ class NoticeQuerySet(models.QuerySet):
         return self.published().filter(expires_at__lte=now or timezone.now())
 
 
-class Notice(TimeStampedModel):
+class Notice(BoardItem):
     """公告: from the street (street admins) or a community (its workers), to one unit."""
 
     class Status(models.TextChoices):
@@ -97,35 +96,10 @@ class Notice(TimeStampedModel):
     expires_at = models.DateTimeField(
         _("过期时间"), null=True, blank=True, help_text=_("留空则长期有效")
     )
-    status = models.CharField(
-        _("状态"), max_length=16, choices=Status.choices, default=Status.DRAFT, db_index=True
-    )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("撰写人"),
-    )
+    # Its audit words: "操作发布时间" is when the button was pressed (publish_at may be later).
     published_at = models.DateTimeField(_("操作发布时间"), null=True, blank=True)
-    published_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("发布人"),
-    )
     withdrawn_at = models.DateTimeField(_("撤回时间"), null=True, blank=True)
-    withdrawn_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("撤回人"),
-    )
+    withdrawn_by = user_field(_("撤回人"))
     withdraw_reason = models.CharField(_("撤回原因"), max_length=200, blank=True)
     # Inbox delivery to the residents addressed, in batches (board.tasks): the last account
     # id notified so far, and when the last batch went out. Advanced in the same transaction

@@ -10,6 +10,7 @@ Workflow (the legal moves; each is one service that locks the row):
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -371,7 +372,7 @@ def notice_notify_batch(*, notice_id, batch=NOTIFY_BATCH) -> tuple[int, bool]:
             kind="board.notice",
             title=_("【公告】%(title)s") % {"title": notice.title},
             body=plain_text(notice.body)[:200],
-            url=f"/notices/{notice.pk}/",
+            url=reverse("pages:notice", args=[notice.pk]),
             subject=notice,
         )
         finished = len(users) < batch

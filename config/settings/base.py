@@ -51,6 +51,12 @@ INSTALLED_APPS = [
     "volunteers",
     "dashboards",
     "board",
+    "covenants",
+    "property_governance",
+    "forums",
+    "cadres",
+    "cases",
+    "disputes",
     "pages",
 ]
 
@@ -195,6 +201,11 @@ CELERY_BEAT_SCHEDULE = {
     "board-notify-due-notices": {
         "task": "board.notify_due_notices",
         "schedule": env.float("BOARD_NOTICE_SWEEP_SECONDS", default=60.0),
+    },
+    # Covenant versions whose signing window has ended are decided (idempotent, batched).
+    "covenants-close-due": {
+        "task": "covenants.close_due",
+        "schedule": env.float("COVENANT_CLOSE_SWEEP_SECONDS", default=300.0),
     },
 }
 

@@ -120,7 +120,13 @@ class DemoBuilder:
     @transaction.atomic
     def build(self) -> Built:
         from .board import build_board
+        from .cadres import build_cadres
+        from .cases import build_cases
+        from .covenants import build_covenants
+        from .disputes import build_disputes
+        from .forums import build_forums
         from .gridwork import build_grid_work
+        from .property_governance import build_property_governance
         from .volunteers import build_volunteers
         from .workflow import build_workflow
 
@@ -136,6 +142,12 @@ class DemoBuilder:
         )
         self.built.extra.update(build_volunteers(self.built, seed=self.seed))
         self.built.extra.update(build_board(self.built, seed=self.seed))
+        self.built.extra.update(build_covenants(self.built, seed=self.seed))
+        self.built.extra.update(build_property_governance(self.built, seed=self.seed))
+        self.built.extra.update(build_forums(self.built, seed=self.seed))
+        self.built.extra.update(build_cadres(self.built, seed=self.seed))
+        self.built.extra.update(build_cases(self.built, seed=self.seed))
+        self.built.extra.update(build_disputes(self.built, seed=self.seed))
         return self.built
 
     # -- accounts -------------------------------------------------------------------------------

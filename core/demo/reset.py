@@ -15,11 +15,13 @@ from grids.models import District, Street
 
 from . import data
 from .builder import PENDING_RESIDENT_PHONE, VERIFIED_RESIDENT_PHONE
+from .cases import DEPARTMENTS
 
 
 def demo_usernames():
     names = ["admin", "district_leader", "street_admin", "worker", "grid_leader"]
     names += [f"worker{n}" for n in range(2, len(data.BASE_COMMUNITIES) + 1)]
+    names += [login for login, *_rest in DEPARTMENTS]  # the departments' staff (cases)
     return [*names, VERIFIED_RESIDENT_PHONE, PENDING_RESIDENT_PHONE]
 
 

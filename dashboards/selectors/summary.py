@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from proposals.models import Topic
 
+from .. import governance
 from ..figures import ASCENDING, BY_KEY, KEYS
 from ..periods import Period
 from ..units import Unit, child_queryset
@@ -51,6 +52,7 @@ def _derive(row: dict, median, level: str) -> dict:
         + row["participation_hands"]
         + row["participation_evaluations"]
     )
+    row.update(governance.derive(row, level))
     if level == "grid":
         for key in KEYS:
             if not BY_KEY[key].per_grid:
@@ -67,6 +69,11 @@ def figures_for(
     raw = raw_figures(
         level=level, unit_id=unit_id, group_level=group_level, unit_ids=ids, period=period, now=now
     )
+    extra = governance.governance_raw(
+        level=level, unit_id=unit_id, group_level=group_level, unit_ids=ids, period=period, now=now
+    )
+    for pk in ids:
+        raw[pk].update(extra[pk])
     if median_in_database():
         medians = {pk: raw[pk].pop("median_response") for pk in ids}
     else:

@@ -73,7 +73,7 @@
         maximumFractionDigits: 2,
       });
     }
-    if (kind === "hours" || kind === "score") {
+    if (kind === "hours" || kind === "days" || kind === "score") {
       return Number(value).toLocaleString("zh-CN", { maximumFractionDigits: 2 });
     }
     return Number(value).toLocaleString("zh-CN");

@@ -35,6 +35,7 @@ def test_the_demo_board(extra):
     _every_state(extra)
     _compounds_hold_their_own_communitys_buildings()
     _notices_and_consultations_are_consistent()
+    _the_dashboard_counts_the_demo()
     _the_reset_removes_it()
 
 
@@ -76,6 +77,30 @@ def _notices_and_consultations_are_consistent():
         consultation=closed, submitted_at__gt=closed.closes_at
     ).exists()
     assert Consultation.objects.get(status="cancelled").cancel_reason
+
+
+def _the_dashboard_counts_the_demo():
+    import datetime
+
+    from django.utils import timezone
+
+    from board.dashboard import figures_by_community
+    from dashboards.periods import Period
+    from grids.models import Community
+
+    today = timezone.localdate()
+    period = Period("custom", today - datetime.timedelta(days=60), today)
+    closed = Consultation.objects.closed().get()
+    figures = figures_by_community(
+        communities=Community.objects.all(), period=period, now=timezone.now()
+    )
+    row = figures[closed.community_id]
+    turnout = consultation_results(closed)["turnout"]
+    assert row["consultations_closed"] == 1
+    assert row["consultation_responses"] == turnout["responses"]
+    assert row["consultation_eligible"] == turnout["eligible"]
+    assert row["paper_responses"] == turnout["paper"]
+    assert sum(r["notices_published"] for r in figures.values()) >= 3
 
 
 def _the_reset_removes_it():

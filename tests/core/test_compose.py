@@ -44,3 +44,15 @@ def test_exactly_one_beat_and_every_app_service_runs_production_settings():
         assert env["DJANGO_SETTINGS_MODULE"] == "config.settings.production"
         assert env["DATABASE_URL"].startswith("postgres://")
         assert env["REDIS_URL"].startswith("redis://")
+
+
+def test_private_uploads_are_only_reachable_through_the_app():
+    """Dispute agreements live beside MEDIA_ROOT, not under it: nginx serves them only as an
+    internal location that the app's permission-checked download names in X-Accel-Redirect."""
+    compose = _compose()
+    services = compose["services"]
+    conf = (ROOT / "deploy" / "nginx.conf").read_text()
+    assert "media-private:/data/media-private" in services["web"]["volumes"]
+    assert "media-private:/data/media-private:ro" in services["proxy"]["volumes"]
+    assert re.search(r"location /protected/ \{\s*internal;\s*alias /data/media-private/;", conf)
+    assert "/data/media-private" not in conf.split("location /media/")[1].split("}")[0]

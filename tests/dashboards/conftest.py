@@ -27,6 +27,7 @@ import pytest
 
 from accounts.models import RoleAssignment
 from accounts.scope import forget_scope
+from dashboards import governance
 from grids.services.work import (
     patrol_problem_clear,
     patrol_problem_report,
@@ -296,42 +297,50 @@ def world(org, actors, time_machine):
 
 
 # The figures of street A1 in December 2026, worked out by hand from the story above.
-STREET_DECEMBER = {
-    "topics_raised": 8,
-    "topics_responded": 6,
-    "answered_within_4h": 5,
-    "topics_due": 8,
-    "answered_within_4h_share": 62.5,
-    "mean_response_hours": 2.25,
-    "median_response_hours": 1.5,
-    "overdue_now": 3,
-    "topics_to_projects": 2,
-    "conversion_rate": 25.0,
-    "topics_solved_directly": 1,
-    "patrol_problems_cleared": 1,
-    "problems_solved": 3,
-    "projects_adopted": 2,
-    "stage_planning": 0,
-    "stage_in_progress": 0,
-    "stage_published": 0,
-    "stage_closed": 1,
-    "stage_cancelled": 1,
-    "projects_closed": 1,
-    "money_allocated": 3500.0,
-    "special_fund_allocated": 3000.0,
-    "money_spent": 1500.0,
-    "fund_pool_amount": 15000.0,
-    "satisfaction": 4.5,
-    "satisfaction_ratings": 2,
-    "volunteers_registered": 3,
-    "volunteers_active": 3,
-    "volunteer_hours": 7.5,
-    "activities_held": 3,
-    "points_issued": 65,
-    "points_redeemed": 30,
-    "participation_attendances": 4,
-    "participation_project_members": 2,
-    "participation_hands": 1,
-    "participation_evaluations": 2,
-    "participation": 9,
-}
+# The world has no board, covenant, election, forum, cadre or grid-event rows: those figures
+# are 0 (shares empty), except that December is over and no monthly must 三必做 was recorded,
+# so each community missed that month. tests/dashboards/test_governance.py fills the rest.
+NO_GOVERNANCE = governance.derive({}, "community") | {"musts_missed_months": 1}
+STREET_DECEMBER = (
+    {
+        "topics_raised": 8,
+        "topics_responded": 6,
+        "answered_within_4h": 5,
+        "topics_due": 8,
+        "answered_within_4h_share": 62.5,
+        "mean_response_hours": 2.25,
+        "median_response_hours": 1.5,
+        "overdue_now": 3,
+        "topics_to_projects": 2,
+        "conversion_rate": 25.0,
+        "topics_solved_directly": 1,
+        "patrol_problems_cleared": 1,
+        "problems_solved": 3,
+        "projects_adopted": 2,
+        "stage_planning": 0,
+        "stage_in_progress": 0,
+        "stage_published": 0,
+        "stage_closed": 1,
+        "stage_cancelled": 1,
+        "projects_closed": 1,
+        "money_allocated": 3500.0,
+        "special_fund_allocated": 3000.0,
+        "money_spent": 1500.0,
+        "fund_pool_amount": 15000.0,
+        "satisfaction": 4.5,
+        "satisfaction_ratings": 2,
+        "volunteers_registered": 3,
+        "volunteers_active": 3,
+        "volunteer_hours": 7.5,
+        "activities_held": 3,
+        "points_issued": 65,
+        "points_redeemed": 30,
+        "participation_attendances": 4,
+        "participation_project_members": 2,
+        "participation_hands": 1,
+        "participation_evaluations": 2,
+        "participation": 9,
+    }
+    | NO_GOVERNANCE
+    | {"musts_missed_months": 2}
+)

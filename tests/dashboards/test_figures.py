@@ -6,7 +6,7 @@ import pytest
 
 from dashboards.figures import BY_KEY, KEYS
 
-from .conftest import DECEMBER, STREET_DECEMBER
+from .conftest import DECEMBER, NO_GOVERNANCE, STREET_DECEMBER
 
 SUMMARY = "/api/v1/dashboard/summary/"
 RANKING = "/api/v1/dashboard/ranking/"
@@ -14,6 +14,7 @@ TREND = "/api/v1/dashboard/trend/"
 
 C1_DECEMBER = {
     **STREET_DECEMBER,
+    "musts_missed_months": 1,
     "topics_raised": 6,
     "topics_responded": 4,
     "answered_within_4h": 3,
@@ -34,28 +35,32 @@ C1_DECEMBER = {
     "participation_attendances": 3,
     "participation": 8,
 }
-C2_DECEMBER = {key: 0 for key in KEYS} | {
-    "topics_raised": 2,
-    "topics_responded": 2,
-    "answered_within_4h": 2,
-    "topics_due": 2,
-    "answered_within_4h_share": 100.0,
-    "mean_response_hours": 0.75,
-    "median_response_hours": 0.75,
-    "topics_to_projects": 1,
-    "conversion_rate": 50.0,
-    "projects_adopted": 1,
-    "stage_cancelled": 1,
-    "money_spent": 300.0,
-    "fund_pool_amount": 5000.0,
-    "satisfaction": None,
-    "volunteers_registered": 1,
-    "volunteers_active": 1,
-    "volunteer_hours": 1.0,
-    "activities_held": 1,
-    "participation_attendances": 1,
-    "participation": 1,
-}
+C2_DECEMBER = (
+    {key: 0 for key in KEYS}
+    | NO_GOVERNANCE
+    | {
+        "topics_raised": 2,
+        "topics_responded": 2,
+        "answered_within_4h": 2,
+        "topics_due": 2,
+        "answered_within_4h_share": 100.0,
+        "mean_response_hours": 0.75,
+        "median_response_hours": 0.75,
+        "topics_to_projects": 1,
+        "conversion_rate": 50.0,
+        "projects_adopted": 1,
+        "stage_cancelled": 1,
+        "money_spent": 300.0,
+        "fund_pool_amount": 5000.0,
+        "satisfaction": None,
+        "volunteers_registered": 1,
+        "volunteers_active": 1,
+        "volunteer_hours": 1.0,
+        "activities_held": 1,
+        "participation_attendances": 1,
+        "participation": 1,
+    }
+)
 PER_COMMUNITY_ONLY = [key for key in KEYS if not BY_KEY[key].per_grid]
 G1_DECEMBER = {
     **C1_DECEMBER,

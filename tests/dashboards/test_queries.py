@@ -18,14 +18,18 @@ PARAMS = {"period": "month", "date": "2026-12"}
 # The bound each endpoint is pinned to: the reader's roles and scope (2) and the unit (1), then
 # the figures: one grouped query per source table (15) and the median for the summary, the
 # same plus the list of children for the ranking, seven monthly series for the trend.
+# The self-governance and casework figures (dashboards.governance) add the community → unit
+# map (1) and each app's grouped queries from its dashboard.py: board 6, covenants 4,
+# property governance 4, forums 3, cadres 3, grid events 2, disputes 4.
+GOVERNANCE = 27
 LIMITS = {
     "units/": 4,
-    "summary/": 19,
+    "summary/": 19 + GOVERNANCE,
     "trend/": 10,
-    "ranking/": 20,
-    "summary/export/": 19,
+    "ranking/": 20 + GOVERNANCE,
+    "summary/export/": 19 + GOVERNANCE,
     "trend/export/": 10,
-    "ranking/export/": 20,
+    "ranking/export/": 20 + GOVERNANCE,
 }
 
 

@@ -169,8 +169,13 @@ def test_first_sweep_sends_overdue_and_escalates_once(built):
 
     result = reminders_sweep()
 
-    # The two overdue topics only: nothing else is due (no stale hands deadline or window).
-    assert result == {"scheduled": 2, "sent": 2}
+    # The two overdue topics are the topics' only reminders (no stale hands deadline or
+    # window); the others are the later workflows' clocks (overdue grid events, owners'
+    # committee terms ending), each once.
+    topic_clocks = Reminder.objects.filter(clock__startswith="proposals.")
+    assert topic_clocks.count() == 2
+    others = Reminder.objects.exclude(clock__startswith="proposals.").count()
+    assert result == {"scheduled": 2 + others, "sent": 2 + others}
     for user in (worker, street_admin):
         got = Notification.objects.filter(
             recipient=user, kind="proposals.topic.first_response.overdue"
@@ -185,11 +190,13 @@ def test_first_sweep_sends_overdue_and_escalates_once(built):
 
     # The "due soon" one comes ten minutes after the build, to the worker of 望春里.
     later = timezone.now() + datetime.timedelta(minutes=11)
+    sent_before = Reminder.objects.filter(sent_at__isnull=False).count()
     assert reminders_sweep(now=later) == {"scheduled": 1, "sent": 1}
     soon = Notification.objects.filter(kind="proposals.topic.first_response.due_soon")
     assert worker.pk in {n.recipient_id for n in soon}
     assert street_admin.pk not in {n.recipient_id for n in soon}
-    assert Reminder.objects.filter(sent_at__isnull=False).count() == 3
+    assert Reminder.objects.filter(sent_at__isnull=False).count() == sent_before + 1
+    assert topic_clocks.filter(sent_at__isnull=False).count() == 3
 
 
 def test_second_run_adds_nothing(built):

@@ -1,6 +1,7 @@
 """The residents' page shells: who may open them, which template, and the header's words."""
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 
 from accounts.models import User
@@ -23,6 +24,11 @@ SIGNED_IN_PAGES = [
     ("rewards", {}),
     ("notifications", {}),
     ("me", {}),
+    ("board", {}),
+    ("notices", {}),
+    ("notice", {"pk": 7}),
+    ("consultations", {}),
+    ("consultation", {"pk": 7}),
 ]
 # The pages whose templates this app's helper wrote (the others are tested with theirs).
 OWN_PAGES = ["home", "topics", "topic_new", "topic", "notifications", "me"]
@@ -150,3 +156,89 @@ def test_javascript_catalogue_serves_gettext(client):
     body = response.content.decode()
     assert "django.gettext" in body or "gettext" in body
     assert response["Content-Type"].startswith("text/javascript")
+
+
+# --- The community board's pages (issue 7) ---------------------------------------------------
+
+BOARD_PAGES = [
+    ("board", {}),
+    ("notices", {}),
+    ("notice", {"pk": 42}),
+    ("consultations", {}),
+    ("consultation", {"pk": 42}),
+]
+
+
+@pytest.mark.parametrize(("name", "kwargs"), BOARD_PAGES)
+def test_board_pages_render_their_shell_and_script(client, resident, name, kwargs):
+    client.force_login(resident)
+    response = client.get(reverse(f"pages:{name}", kwargs=kwargs))
+    assert response.status_code == 200
+    assert f"resident/{name}.html" in [t.name for t in response.templates]
+    html = response.content.decode()
+    assert f"resident/js/pages/{name}.js" in html and "resident/css/board.css" in html
+    if name in ("notices", "consultations", "consultation"):
+        # The list renderers (PortalBoard) come first.
+        assert html.index("pages/board.js") < html.index(f"pages/{name}.js")
+    if kwargs:
+        assert 'data-id="42"' in html
+    # The 社区 entry is in the nav and marked current on every board page.
+    assert f'href="{reverse("pages:board")}" aria-current="page"' in html
+
+
+def test_nav_has_seven_sections_and_the_board_first(client, resident):
+    client.force_login(resident)
+    html = client.get(reverse("pages:home")).content.decode()
+    nav = html[html.index('<nav class="site-nav"') : html.index("</nav>")]
+    assert nav.count("<li>") == 7
+    assert nav.index(reverse("pages:board")) < nav.index(reverse("pages:topics"))
+    # One row of seven on a phone, two rows in elder mode (portal.css).
+    css = (settings.BASE_DIR / "static/resident/css/portal.css").read_text()
+    assert "repeat(7, minmax(0, 1fr))" in css and "repeat(4, minmax(0, 1fr))" in css
+
+
+def test_home_has_the_board_section(client, resident):
+    client.force_login(resident)
+    html = client.get(reverse("pages:home")).content.decode()
+    assert 'data-role="board-notices"' in html and 'data-role="board-consultations"' in html
+    assert html.index("pages/board.js") < html.index("pages/home.js")
+
+
+def test_board_hub_links_only_to_pages_that_exist(client, resident):
+    """The self-governance cards are written with `{% url … as u %}`: a page whose app is not
+    installed yet leaves its card out instead of breaking the hub."""
+    from django.urls import NoReverseMatch
+
+    client.force_login(resident)
+    html = client.get(reverse("pages:board")).content.decode()
+    assert reverse("pages:notices") in html and reverse("pages:consultations") in html
+    for route in (
+        "covenant_pages:covenants",
+        "property_pages:elections",
+        "property_pages:my_property",
+        "cadre_pages:cadre_review",
+    ):
+        try:
+            url = reverse(route)
+        except NoReverseMatch:
+            continue
+        assert f'href="{url}"' in html
+
+
+def test_notice_notifications_lead_to_the_notice_page(db):
+    from django.utils import timezone
+
+    from accounts.models import Role
+    from board import services
+    from notifications.models import Notification
+    from tests.factories import UserFactory, grant
+    from tests.factories.board import NoticeFactory, board_resident
+
+    community = CommunityFactory()
+    worker = grant(UserFactory(), Role.COMMUNITY_WORKER, community)
+    reader = board_resident(community)
+    notice = NoticeFactory(community=community, publish_at=timezone.now())
+    services.notice_publish(actor=worker, notice=notice)
+    services.notice_notify_batch(notice_id=notice.pk)
+    message = Notification.objects.get(recipient=reader)
+    assert message.url == reverse("pages:notice", args=[notice.pk]) == f"/notices/{notice.pk}/"

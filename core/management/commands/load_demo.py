@@ -18,6 +18,12 @@ from core.demo.builder import (
     DemoBuilder,
     demo_logins,
 )
+from core.demo.cadres import summary_lines as cadres_summary
+from core.demo.cases import summary_lines as cases_summary
+from core.demo.covenants import summary_lines as covenants_summary
+from core.demo.disputes import summary_lines as disputes_summary
+from core.demo.forums import summary_lines as forums_summary
+from core.demo.property_governance import summary_lines as property_summary
 from core.demo.reset import delete_demo, demo_usernames
 from core.demo.volunteers import summary_lines as volunteers_summary
 from core.demo.workflow import summary_lines as workflow_summary
@@ -105,12 +111,19 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(f"演示数据已生成 / demo built in {seconds:.1f} s"))
         for label, count in lines:
             self.stdout.write(f"  {_pad(label, 32)} {count:>8,}")
-        for line in workflow_summary(extra):
-            self.stdout.write(line)
-        for line in volunteers_summary(extra):
-            self.stdout.write(line)
-        for line in board_summary(extra):
-            self.stdout.write(line)
+        for summary in (
+            workflow_summary,
+            volunteers_summary,
+            board_summary,
+            covenants_summary,
+            property_summary,
+            forums_summary,
+            cadres_summary,
+            cases_summary,
+            disputes_summary,
+        ):
+            for line in summary(extra):
+                self.stdout.write(line)
 
     def _print_logins(self):
         existing = set(

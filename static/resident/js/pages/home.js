@@ -44,3 +44,36 @@ document.addEventListener("DOMContentLoaded", function () {
     }
   }).catch(function () {});
 });
+
+/* 社区公告与意见征询 on the home page: the three newest notices addressed to me (pinned first,
+   unread marked) and the consultations open now, as on the board (PortalBoard, board.js). */
+document.addEventListener("DOMContentLoaded", function () {
+  "use strict";
+  var h = Portal.h;
+
+  function fill(role, url, render, empty) {
+    var list = document.querySelector('[data-role="' + role + '"]');
+    return Portal.api("GET", url).then(function (data) {
+      if (!data.results.length) {
+        list.replaceWith(h("p", { class: "muted" }, empty));
+      } else {
+        data.results.forEach(function (row) { list.append(render(row)); });
+      }
+      return data;
+    }).catch(function () {
+      list.replaceWith(h("p", { class: "muted" }, gettext("暂时无法加载，请稍后再试。")));
+    });
+  }
+
+  fill("board-notices", "notices/?page_size=3", PortalBoard.noticeItem,
+    gettext("暂时没有发给您的公告。"));
+  fill("board-consultations", "consultations/?phase=open&page_size=3",
+    PortalBoard.consultationItem, gettext("现在没有正在进行的意见征询。")).then(function (data) {
+    if (!data) return;
+    var waiting = data.results.filter(function (c) { return c.eligible && !c.my_response; }).length;
+    var el = document.querySelector('[data-count="board"]');
+    if (el && waiting) {
+      el.textContent = interpolate(ngettext("%s项意见待参与", "%s项意见待参与", waiting), [waiting]);
+    }
+  });
+});

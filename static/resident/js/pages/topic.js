@@ -17,6 +17,15 @@ document.addEventListener("DOMContentLoaded", function () {
   // Public responses: the moves a worker makes that answer the resident, with their words.
   var RESPONSE_VERBS = ["answer", "solve", "decline", "merge", "open_for_hands", "adopt", "lapse"];
   var VERBS = {
+    event_file: gettext("上报网格事件"),
+    event_dispatch: gettext("派给部门处置"),
+    event_accept: gettext("部门受理"),
+    event_handle: gettext("部门处置完毕"),
+    event_check_pass: gettext("现场核查通过"),
+    event_check_fail: gettext("核查未通过，重新处置"),
+    event_cancel: gettext("事件撤销"),
+    forum_decision: gettext("议事会议作出决定"),
+    forum_decision_follow_up: gettext("会议决定落实情况"),
     raised: gettext("提出议题"),
     answer: gettext("社区回应"),
     solve: gettext("直接解决"),

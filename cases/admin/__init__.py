@@ -1,0 +1,1 @@
+from . import departments, events  # noqa: F401  (registers the ModelAdmins)

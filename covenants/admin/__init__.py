@@ -1,0 +1,1 @@
+from . import covenants, records  # noqa: F401

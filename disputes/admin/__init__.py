@@ -1,0 +1,1 @@
+from . import cases, intake  # noqa: F401

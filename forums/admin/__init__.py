@@ -1,0 +1,1 @@
+from . import forums, meetings, musts  # noqa: F401  (registers the ModelAdmins)

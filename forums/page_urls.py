@@ -1,0 +1,3 @@
+"""The residents' phone pages of this app (included at the site root)."""
+
+urlpatterns = []

@@ -1,0 +1,1 @@
+from . import areas, committees, elections  # noqa: F401  (registers the ModelAdmins)
