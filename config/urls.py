@@ -22,6 +22,7 @@ api_v1 = [
     path("", include("cadres.urls")),
     path("", include("cases.urls")),
     path("", include("disputes.urls")),
+    path("", include("reporting.urls")),
 ]
 
 urlpatterns = [

@@ -18,8 +18,10 @@ from core.permissions import RulesPermission
 
 from . import selectors, tables
 from .figures import RANKING_KEYS
+from .selectors.cases import dashboard_cases
 from .serializers import (
     TABLES,
+    DashboardCasesOutput,
     DashboardQueryInput,
     DashboardRankingOutput,
     DashboardSummaryOutput,
@@ -173,6 +175,32 @@ class DashboardRankingApi(DashboardApi):
         return Response(DashboardRankingOutput(body).data)
 
 
+class DashboardCasesApi(DashboardApi):
+    @extend_schema(
+        parameters=[DashboardQueryInput],
+        responses={200: DashboardCasesOutput, **REFUSED},
+        summary="看板网格事件与矛盾纠纷：事件状态、每周周周清与按时处置、纠纷类别与结果",
+        description=(
+            "events_by_state：本期上报的网格事件按当前状态计数。"
+            "weeks：按下级单位（居民区看各微网格，街道看各居民区，区看各街道）和上报所在的 ISO 周"
+            "（上海时间周一至周日）统计本期上报的事件：发现、周内办结（周周清）及其比率、"
+            "已处置、按时处置及其比率、曾退回、曾重新处置。"
+            "disputes_by_category：各类矛盾纠纷本期登记数和本期登记的调解结果数"
+            "（达成协议、转交、撤回）。只有数字，不含任何人的姓名。"
+        ),
+        tags=TAGS,
+    )
+    def get(self, request):
+        _data, unit, period = self.query(request)
+        data = {
+            "unit": _unit_dict(unit),
+            "period": _period_dict(period),
+            "child_level": unit.child_level,
+            **dashboard_cases(unit=unit, period=period, now=timezone.now()),
+        }
+        return Response(DashboardCasesOutput(data).data)
+
+
 class JSONOnlyNegotiation(DefaultContentNegotiation):
     """`?format=` names the export's file format here, not a DRF renderer: errors are JSON."""
 
@@ -191,7 +219,10 @@ class DashboardExportApi(DashboardApi):
                 OpenApiTypes.STR,
                 OpenApiParameter.PATH,
                 enum=list(TABLES),
-                description=_("summary 汇总、trend 月度趋势、ranking 下级单位排名"),
+                description=_(
+                    "summary 汇总、trend 月度趋势、ranking 下级单位排名、"
+                    "cases 网格事件每周统计（按下级单位和周）"
+                ),
             ),
             ExportQueryInput,
         ],
@@ -218,9 +249,12 @@ class DashboardExportApi(DashboardApi):
         elif table == "trend":
             months = selectors.dashboard_trend(unit=unit, period=period)
             out = tables.trend_table(unit, period, months)
-        else:
+        elif table == "ranking":
             rows = selectors.dashboard_ranking(unit=unit, period=period, sort=data["sort"])
             out = tables.ranking_table(unit, period, rows)
+        else:
+            weeks = dashboard_cases(unit=unit, period=period, now=timezone.now())["weeks"]
+            out = tables.cases_table(unit, period, weeks)
         if data["format"] == "csv":
             body, content_type = tables.to_csv(out), tables.CSV_CONTENT_TYPE
         else:

@@ -10,7 +10,7 @@ from .figures import BY_KEY, COUNT, FIGURES, POINTS, TREND_KEYS, YUAN
 from .periods import Kind, PeriodError, parse_period
 from .units import UnitRefError, parse_ref
 
-TABLES = ("summary", "trend", "ranking")
+TABLES = ("summary", "trend", "ranking", "cases")
 
 # ---------------------------------------------------------------------------------------------
 # Input
@@ -227,3 +227,55 @@ class DashboardRankingOutput(serializers.Serializer):
         child=serializers.CharField(), help_text=_("排名表显示与导出的指标")
     )
     rows = DashboardRankingRowOutput(many=True)
+
+
+# ---------------------------------------------------------------------------------------------
+# Grid events and disputes (dashboards.selectors.cases): counts only, never a person.
+
+
+class DashboardEventStateOutput(serializers.Serializer):
+    state = serializers.CharField(help_text=_("事件状态代码"))
+    label = serializers.CharField(help_text=_("事件状态"))
+    count = serializers.IntegerField(help_text=_("本期上报的事件中当前处于该状态的数量"))
+
+
+class DashboardCasesWeekOutput(serializers.Serializer):
+    ref = serializers.CharField(help_text=_("下级单位标识（居民区看各微网格，街道看各居民区）"))
+    id = serializers.IntegerField()
+    name = serializers.CharField(help_text=_("单位名称"))
+    week = serializers.CharField(
+        help_text=_("ISO 周，如 2026-W49（按上报时间，上海时间周一至周日）")
+    )
+    week_start = serializers.DateField(help_text=_("该周周一"))
+    found = serializers.IntegerField(help_text=_("发现：本周（本期内）上报的事件数"))
+    cleared_within_week = serializers.IntegerField(help_text=_("周周清：其中在上报当周办结的"))
+    cleared_within_week_share = serializers.FloatField(
+        allow_null=True, help_text=_("周周清率(%)：周内办结 ÷ 发现 × 100；无事件为空")
+    )
+    handled = serializers.IntegerField(help_text=_("其中已处置完毕（处置报告有效）的"))
+    handled_on_time = serializers.IntegerField(help_text=_("其中在处置时限内处置完毕的"))
+    handled_on_time_share = serializers.FloatField(
+        allow_null=True, help_text=_("按时处置率(%)：按时处置 ÷ 已处置 × 100；无处置为空")
+    )
+    returned = serializers.IntegerField(help_text=_("其中曾被部门退回的"))
+    reopened = serializers.IntegerField(help_text=_("其中曾核查未通过、重新处置的"))
+
+
+class DashboardDisputeCategoryOutput(serializers.Serializer):
+    category = serializers.CharField(help_text=_("纠纷类别代码"))
+    label = serializers.CharField(help_text=_("纠纷类别"))
+    opened = serializers.IntegerField(help_text=_("本期登记（不含撤销的）"))
+    agreement = serializers.IntegerField(help_text=_("本期达成调解协议"))
+    referred = serializers.IntegerField(help_text=_("本期转交法院、部门或仲裁"))
+    withdrawn = serializers.IntegerField(help_text=_("本期当事人撤回"))
+
+
+class DashboardCasesOutput(serializers.Serializer):
+    unit = DashboardUnitOutput()
+    period = DashboardPeriodOutput()
+    child_level = serializers.CharField(allow_null=True)
+    events_by_state = DashboardEventStateOutput(many=True)
+    weeks = DashboardCasesWeekOutput(many=True)
+    disputes_by_category = DashboardDisputeCategoryOutput(
+        many=True, help_text=_("按类别和调解结果统计的矛盾纠纷；微网格为空列表")
+    )

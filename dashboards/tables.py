@@ -1,4 +1,5 @@
-"""The dashboard's three tables (summary, trend, ranking) as plain rows, for CSV and Excel.
+"""The dashboard's tables (summary, trend, ranking, and the grid events' weeks: cases) as
+plain rows, for CSV and Excel.
 
 The page draws the same tables from the API's JSON; both take their labels from
 `dashboards.figures`, so an export reads like the screen it was taken from.
@@ -9,6 +10,7 @@ import io
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
@@ -23,12 +25,14 @@ BOLD = Font(bold=True)
 
 @dataclass
 class Table:
-    name: str  # summary / trend / ranking
+    name: str  # summary / trend / ranking / cases
     title: str
     unit: Unit
     period: Period
     columns: list[tuple[str, str]]  # (key, header)
     rows: list[dict] = field(default_factory=list)
+    # (label, definition) for the Excel's second sheet; the dashboard's figures when empty.
+    definitions: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def filename_stem(self) -> str:
@@ -69,6 +73,36 @@ def ranking_table(unit, period, rows: list[dict]) -> Table:
     return Table("ranking", _("下级单位排名"), unit, period, columns, flat)
 
 
+# The weeks table of grid events (dashboards.selectors.cases): (key, header, definition).
+CASES_COLUMNS = [
+    ("week", _lazy("周"), _lazy("上报所在的 ISO 周（上海时间周一至周日）。")),
+    ("week_start", _lazy("周一日期"), _lazy("该周的周一。")),
+    ("name", _lazy("单位"), _lazy("居民区看各微网格，街道看各居民区，区看各街道。")),
+    ("found", _lazy("发现"), _lazy("该周（本期内）上报的网格事件数。")),
+    ("cleared_within_week", _lazy("周内办结"), _lazy("其中在上报当周办结的（周周清）。")),
+    (
+        "cleared_within_week_share",
+        _lazy("周周清率(%)"),
+        _lazy("周内办结 ÷ 发现 × 100；无事件为空。"),
+    ),
+    ("handled", _lazy("已处置"), _lazy("其中处置完毕（处置报告有效）的。")),
+    ("handled_on_time", _lazy("按时处置"), _lazy("其中在处置时限内处置完毕的。")),
+    (
+        "handled_on_time_share",
+        _lazy("按时处置率(%)"),
+        _lazy("按时处置 ÷ 已处置 × 100；无处置为空。"),
+    ),
+    ("returned", _lazy("曾退回"), _lazy("其中曾被部门退回的。")),
+    ("reopened", _lazy("重新处置"), _lazy("其中曾核查未通过、重新处置的。")),
+]
+
+
+def cases_table(unit, period, weeks: list[dict]) -> Table:
+    columns = [(key, str(header)) for key, header, _help in CASES_COLUMNS]
+    definitions = [(str(header), str(help_text)) for _key, header, help_text in CASES_COLUMNS]
+    return Table("cases", _("网格事件每周统计"), unit, period, columns, weeks, definitions)
+
+
 def _cell(value):
     return "" if value is None else value
 
@@ -105,8 +139,9 @@ def to_xlsx(table: Table) -> bytes:
     about.append([_("指标"), _("口径")])
     for cell in about[about.max_row]:
         cell.font = BOLD
-    for figure in FIGURES:
-        about.append([str(figure.label), str(figure.help)])
+    definitions = table.definitions or [(str(f.label), str(f.help)) for f in FIGURES]
+    for label, definition in definitions:
+        about.append([label, definition])
     about.column_dimensions["A"].width = 28
     about.column_dimensions["B"].width = 80
     buffer = io.BytesIO()

@@ -48,6 +48,7 @@ def _definitions():
             "unit": _("单位"),
             "stage": _("阶段"),
             "projects": _("项目数"),
+            "events": _("事件数"),
         },
     }
 

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "cadres",
     "cases",
     "disputes",
+    "reporting",
     "pages",
 ]
 

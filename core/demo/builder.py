@@ -127,6 +127,7 @@ class DemoBuilder:
         from .forums import build_forums
         from .gridwork import build_grid_work
         from .property_governance import build_property_governance
+        from .reporting import build_reporting
         from .volunteers import build_volunteers
         from .workflow import build_workflow
 
@@ -148,6 +149,7 @@ class DemoBuilder:
         self.built.extra.update(build_cadres(self.built, seed=self.seed))
         self.built.extra.update(build_cases(self.built, seed=self.seed))
         self.built.extra.update(build_disputes(self.built, seed=self.seed))
+        self.built.extra.update(build_reporting(self.built, seed=self.seed))
         return self.built
 
     # -- accounts -------------------------------------------------------------------------------

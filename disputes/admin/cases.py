@@ -1,26 +1,31 @@
 """Admin of dispute cases: intake through the service, the case file (opening its page writes
-the access log), workflow steps as actions calling the services, and the access log for street
-admins. Rows: the cases the user may read (their people scope, or owned / mediated)."""
+the access log; the signed agreement through a logged download view), each workflow step as a
+button on the case's page (disputes.admin.steps) and as actions over selected rows, and the
+access log for street admins. Rows: the cases the user may read (their people scope, or owned /
+mediated)."""
 
 from django import forms
 from django.contrib import admin
 from django.contrib.admin import helpers
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.urls import path, reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from core.admin import ReadOnlyAdminMixin, ScopedModelAdmin, ServiceAdminMixin, ServiceModelForm
-from volunteers.admin.common import ReadOnlyInline, reason_action, run_per_row
+from volunteers.admin.common import reason_action, run_per_row
 
 from .. import selectors, services
+from ..apis.cases import actions_for, agreement_response
 from ..models import (
     DisputeAccessLog,
     DisputeCase,
-    DisputeCaseEvent,
-    DisputeMediator,
-    DisputeParty,
-    DisputeSession,
     DisputeSetting,
 )
+from .inlines import EventInline, MediatorInline, PartyInline, SessionInline
+from .steps import STEPS, step_page
 
 OPEN_FIELDS = (
     "community",
@@ -46,30 +51,6 @@ class CaseOpenForm(ServiceModelForm):
         return services.case_open(
             actor=self.actor, **{name: self.cleaned_data.get(name) for name in OPEN_FIELDS}
         )
-
-
-class PartyInline(ReadOnlyInline):
-    model = DisputeParty
-    fields = ("resident", "org_name", "org_kind", "note")
-    readonly_fields = fields
-
-
-class MediatorInline(ReadOnlyInline):
-    model = DisputeMediator
-    fields = ("name", "role", "user")
-    readonly_fields = fields
-
-
-class SessionInline(ReadOnlyInline):
-    model = DisputeSession
-    fields = ("held_on", "place", "attendance", "notes", "recorded_by")
-    readonly_fields = fields
-
-
-class EventInline(ReadOnlyInline):
-    model = DisputeCaseEvent
-    fields = ("at", "actor_label", "verb", "from_state", "to_state", "note")
-    readonly_fields = fields
 
 
 class AssignForm(forms.Form):
@@ -108,6 +89,7 @@ def _client_ip(request):
 @admin.register(DisputeCase)
 class DisputeCaseAdmin(ServiceAdminMixin, ScopedModelAdmin):
     form = CaseOpenForm
+    change_form_template = "admin/disputes/disputecase/change_form.html"
     list_display = (
         "__str__",
         "community",
@@ -163,16 +145,14 @@ class DisputeCaseAdmin(ServiceAdminMixin, ScopedModelAdmin):
 
     @admin.display(description=_("调解协议书"))
     def agreement_link(self, obj):
-        from django.urls import reverse
-        from django.utils.html import format_html
-
         if not obj.agreement_file:
             return "—"
-        url = reverse("dispute-case-agreement", args=[obj.pk])
+        url = reverse("admin:disputes_disputecase_agreement", args=[obj.pk])
         return format_html('<a href="{}">{}</a>', url, _("下载（将记录查阅）"))
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         obj = self.get_object(request, object_id)
+        steps = []
         if obj is not None and request.method == "GET" and self.has_view_permission(request, obj):
             services.access_log_write(
                 actor=request.user,
@@ -181,7 +161,61 @@ class DisputeCaseAdmin(ServiceAdminMixin, ScopedModelAdmin):
                 channel=DisputeAccessLog.Channel.ADMIN,
                 ip=_client_ip(request),
             )
+            steps = [
+                (reverse("admin:disputes_disputecase_step", args=[obj.pk, step]), STEPS[step][0])
+                for step in actions_for(request.user, obj)
+                if step in STEPS
+            ]
+        extra_context = {**(extra_context or {}), "case_steps": steps}
         return super().change_view(request, object_id, form_url, extra_context)
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:pk>/step/<str:step>/",
+                self.admin_site.admin_view(self.step_view),
+                name="disputes_disputecase_step",
+            ),
+            path(
+                "<int:pk>/agreement/",
+                self.admin_site.admin_view(self.agreement_view),
+                name="disputes_disputecase_agreement",
+            ),
+            *super().get_urls(),
+        ]
+
+    def _case(self, request, pk):
+        case = self.get_queryset(request).select_related("community").filter(pk=pk).first()
+        if case is None:
+            raise Http404
+        return case
+
+    def step_view(self, request, pk, step):
+        """One workflow step of one case (a button on its page): 404 when the case is not the
+        user's to read, 403 when the step is not a legal move or not theirs to make."""
+        case = self._case(request, pk)
+        if step not in STEPS:
+            raise Http404
+        if step not in actions_for(request.user, case):
+            raise PermissionDenied
+        back_url = reverse("admin:disputes_disputecase_change", args=[case.pk])
+        return step_page(self, request, case, step, back_url=back_url)
+
+    def agreement_view(self, request, pk):
+        """The signed agreement, streamed by the permission-checked view; the read is logged."""
+        case = self._case(request, pk)
+        if not request.user.has_perm("disputes.view_case_file", case):
+            raise PermissionDenied
+        if not case.agreement_file:
+            raise Http404
+        services.access_log_write(
+            actor=request.user,
+            case=case,
+            action=DisputeAccessLog.Action.DOWNLOAD,
+            channel=DisputeAccessLog.Channel.ADMIN,
+            ip=_client_ip(request),
+        )
+        return agreement_response(case)
 
     def _done(self, singular, plural):
         return lambda n: ngettext(singular, plural, n) % {"n": n}

@@ -399,6 +399,110 @@
   }
 
   // ------------------------------------------------------------------------------------------
+  // Grid events and disputes (GET cases/): counts only.
+
+  const WEEK_KEYS = [
+    "found",
+    "cleared_within_week",
+    "cleared_within_week_share",
+    "handled",
+    "handled_on_time",
+    "handled_on_time_share",
+    "returned",
+    "reopened",
+  ];
+  const DISPUTE_KEYS = ["opened", "agreement", "referred", "withdrawn"];
+
+  function count(value, isShare) {
+    if (value === null || value === undefined) return MSG.empty;
+    return isShare ? value.toFixed(1) + "%" : Number(value).toLocaleString("zh-CN");
+  }
+
+  function countCell(tag, key, value) {
+    const td = cell(tag, count(value, key.endsWith("_share")), { "data-key": key });
+    td.dataset.value = value === null || value === undefined ? "" : String(value);
+    return td;
+  }
+
+  function disputeHeader(key) {
+    return document.querySelector(`#table-disputes th[data-key='${key}']`).textContent;
+  }
+
+  function renderCases(body) {
+    $("table-events").tBodies[0].replaceChildren(
+      ...body.events_by_state.map((row) => {
+        const tr = document.createElement("tr");
+        tr.dataset.state = row.state;
+        tr.appendChild(cell("th", row.label, { scope: "row" }));
+        tr.appendChild(countCell("td", "count", row.count));
+        return tr;
+      })
+    );
+    $("weeks-empty").hidden = body.weeks.length > 0;
+    $("table-weeks").hidden = body.weeks.length === 0;
+    $("table-weeks").tBodies[0].replaceChildren(
+      ...body.weeks.map((row) => {
+        const tr = document.createElement("tr");
+        tr.dataset.unit = row.ref;
+        tr.dataset.week = row.week;
+        tr.appendChild(cell("th", `${row.week}（${row.week_start}）`, { scope: "row" }));
+        tr.appendChild(cell("td", row.name));
+        WEEK_KEYS.forEach((key) => tr.appendChild(countCell("td", key, row[key])));
+        return tr;
+      })
+    );
+    const disputes = body.disputes_by_category;
+    $("disputes-empty").hidden = disputes.length > 0;
+    $("chart-disputes").hidden = disputes.length === 0;
+    $("table-disputes").hidden = disputes.length === 0;
+    $("table-disputes").tBodies[0].replaceChildren(
+      ...disputes.map((row) => {
+        const tr = document.createElement("tr");
+        tr.dataset.category = row.category;
+        tr.appendChild(cell("th", row.label, { scope: "row" }));
+        DISPUTE_KEYS.forEach((key) => tr.appendChild(countCell("td", key, row[key])));
+        return tr;
+      })
+    );
+  }
+
+  function drawCases(body) {
+    const states = body.events_by_state;
+    draw("chart-events", {
+      tooltip: { trigger: "axis" },
+      grid: { left: 48, right: 24, top: 24, bottom: 36 },
+      xAxis: { type: "category", data: states.map((s) => s.label), axisLabel: axisFont() },
+      yAxis: { type: "value", minInterval: 1, axisLabel: axisFont() },
+      series: [
+        {
+          name: MSG.events,
+          type: "bar",
+          data: states.map((s) => s.count),
+          label: { show: true, position: "top", fontSize: 14 },
+        },
+      ],
+    });
+    const disputes = body.disputes_by_category;
+    if (!disputes.length) {
+      $("chart-disputes").dataset.ready = "1";
+      return;
+    }
+    if (charts["chart-disputes"]) charts["chart-disputes"].resize();
+    draw("chart-disputes", {
+      tooltip: { trigger: "axis", axisPointer: { type: "shadow" } },
+      legend: { top: 0, textStyle: axisFont() },
+      grid: { left: 48, right: 24, top: 64, bottom: 36 },
+      xAxis: { type: "category", data: disputes.map((d) => d.label), axisLabel: axisFont() },
+      yAxis: { type: "value", minInterval: 1, axisLabel: axisFont() },
+      series: DISPUTE_KEYS.map((key) => ({
+        name: disputeHeader(key),
+        type: "bar",
+        data: disputes.map((d) => d[key]),
+      })),
+    });
+  }
+
+  // ------------------------------------------------------------------------------------------
   // Loading
 
   async function resolveUnit() {
@@ -407,7 +511,7 @@
     if (roots.units.length) state.unit = roots.units[0].ref;
   }
 
-  // The four reads go one after another, each drawn as soon as it arrives: the cards first.
+  // The five reads go one after another, each drawn as soon as it arrives: the cards first.
   // One page then holds one server worker at a time (the portal runs a few sync workers), and
   // a slow ranking never delays the summary.
   async function load() {
@@ -444,6 +548,11 @@
       if (!current()) return;
       renderRankingTable(ranking);
       drawRanking(ranking);
+
+      const cases = await get("cases/", query());
+      if (!current()) return;
+      renderCases(cases);
+      drawCases(cases);
 
       const units = await get("units/", new URLSearchParams({ parent: state.unit }));
       if (!current()) return;

@@ -14,10 +14,11 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.dashboards.conftest import STREET_DECEMBER, world
+from tests.dashboards.test_cases import cases_world, place, private_media
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-CHARTS = ("trend", "volunteers", "stages", "ranking")
+CHARTS = ("trend", "volunteers", "stages", "ranking", "events", "disputes")
 
 
 def _series(page, chart, index=0):
@@ -127,3 +128,44 @@ def test_a_resident_is_refused(desktop_page, live_server, sign_in, world):
     response = page.goto(f"{live_server.url}/dashboard/")
     assert response.status == 403
     expect(page.get_by_role("heading", level=1)).to_have_text("无权查看领导看板")
+
+
+def test_the_grid_events_and_disputes_section(
+    desktop_page, live_server, sign_in, cases_world, actors, assert_accessible
+):
+    """The section 网格事件与矛盾纠纷 of tests/dashboards/test_cases.py's December: a chart and
+    a table of events by state, the weeks' table (周周清 per unit and week), and disputes by
+    category and outcome as a chart and a table; no name anywhere."""
+    org = cases_world
+    page = sign_in(desktop_page, actors.street_admin)
+    page.goto(f"{live_server.url}/dashboard/?unit=street:{org.street.pk}&period=month&date=2026-12")
+    _wait_until_drawn(page)
+    section = page.get_by_test_id("cases-block")
+    expect(section.get_by_role("heading", level=2)).to_have_text("网格事件与矛盾纠纷")
+
+    assert _series(page, "events") == [1, 0, 1, 1, 1, 1, 1]
+    closed = page.locator("#table-events tr[data-state='closed']")
+    expect(closed.locator("th")).to_have_text("已办结")
+    expect(closed.locator("td")).to_have_text("1")
+
+    weeks = page.locator("#table-weeks tbody tr")
+    expect(weeks).to_have_count(3)
+    first = weeks.nth(0)
+    expect(first.locator("th")).to_have_text("2026-W49（2026-11-30）")
+    expect(first.locator("td").nth(0)).to_have_text("一居")
+    expect(first.locator("td[data-key='found']")).to_have_text("3")
+    expect(first.locator("td[data-key='cleared_within_week_share']")).to_have_text("33.3%")
+    expect(first.locator("td[data-key='handled_on_time_share']")).to_have_text("50.0%")
+    expect(weeks.nth(2).locator("td[data-key='reopened']")).to_have_text("1")
+    expect(weeks.nth(2).locator("td[data-key='handled_on_time_share']")).to_have_text("无数据")
+
+    neighbour = page.locator("#table-disputes tr[data-category='neighbour']")
+    expect(neighbour.locator("th")).to_have_text("邻里纠纷")
+    expect(neighbour.locator("td")).to_have_text(["2", "1", "1", "0"])
+    assert _series(page, "disputes", 0)[:3] == [2, 1, 1]  # opened: neighbour, family, property
+    export = page.locator("[data-export='cases'] a[data-format='xlsx']")
+    expect(export).to_have_attribute("href", re.compile(r"/api/v1/dashboard/cases/export/"))
+    text = section.inner_text()
+    for name in ("欧阳娜娜", "司马光明", "城管小王"):
+        assert name not in text
+    assert_accessible(page)

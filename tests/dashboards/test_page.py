@@ -34,13 +34,14 @@ def test_readers_get_the_page(client, actors, who):
     assert "<h1>领导看板</h1>" in text
     for figure in FIGURES:
         assert f'data-figure="{figure.key}"' in text
-    for chart in ("trend", "volunteers", "stages", "ranking"):
+    for chart in ("trend", "volunteers", "stages", "ranking", "events", "disputes"):
         assert f'data-chart="{chart}" data-ready="0" role="img"' in text
     for key in RANKING_KEYS:
         assert f'<option value="{key}">' in text
     assert "/static/vendor/echarts/echarts.min.js" in text
     assert 'id="dashboard-definitions"' in text
-    assert text.count("<caption") == 3
+    assert text.count("<caption") == 6  # a table under every chart, and the weeks' table
+    assert 'aria-labelledby="h-cases"' in text and "网格事件与矛盾纠纷" in text
     assert text.count('<label for="') >= 8
 
 

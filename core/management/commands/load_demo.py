@@ -24,6 +24,7 @@ from core.demo.covenants import summary_lines as covenants_summary
 from core.demo.disputes import summary_lines as disputes_summary
 from core.demo.forums import summary_lines as forums_summary
 from core.demo.property_governance import summary_lines as property_summary
+from core.demo.reporting import summary_lines as reporting_summary
 from core.demo.reset import delete_demo, demo_usernames
 from core.demo.volunteers import summary_lines as volunteers_summary
 from core.demo.workflow import summary_lines as workflow_summary
@@ -121,6 +122,7 @@ class Command(BaseCommand):
             cadres_summary,
             cases_summary,
             disputes_summary,
+            reporting_summary,
         ):
             for line in summary(extra):
                 self.stdout.write(line)
